@@ -1,0 +1,28 @@
+namespace ShadowAgent.Core.Profiles;
+
+/// <summary>What one stream looked like during one window on this host. Built when the window closes.</summary>
+public sealed class WindowProfile
+{
+    public required string Stream { get; init; }
+
+    public required DateTimeOffset WindowStart { get; init; }
+
+    public required DateTimeOffset WindowEnd { get; init; }
+
+    /// <summary>The window was closed before its end (the agent is shutting down).</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>Span of the window that was observed; the window length unless partial.</summary>
+    public required TimeSpan Covered { get; init; }
+
+    public required VolumeCounters Volume { get; init; }
+
+    /// <summary>The configured numeric fields, in configuration order.</summary>
+    public required IReadOnlyList<string> NumericFields { get; init; }
+
+    /// <summary>One summary per entry of <see cref="NumericFields"/>, same order.</summary>
+    public required IReadOnlyList<NumericSummary> Numeric { get; init; }
+
+    /// <summary>Records per second over the covered span.</summary>
+    public double RatePerSecond => Covered > TimeSpan.Zero ? Volume.Records / Covered.TotalSeconds : 0;
+}
