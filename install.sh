@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what this machine lacks to build, test and run ShadowAgent, then publishes both executables
+# as native AOT into out/bin. Safe to run again: it installs only what is missing and publishing is
+# incremental.
+#
+#   ./install.sh              system packages + publish shadow-agent and shadow-aggregator
+#   ./install.sh --deps-only  system packages only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+deps_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --deps-only) deps_only=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Debian packages: clang and zlib for the native AOT linker.
+packages=(clang zlib1g-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "system packages present (${packages[*]})"
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install.sh: the .NET SDK 10 is required (dotnet not found on PATH)." >&2
+  exit 1
+fi
+sdk_major=$(dotnet --version | cut -d. -f1)
+if [ "$sdk_major" -lt 10 ]; then
+  echo "install.sh: the .NET SDK 10 or later is required (found $(dotnet --version))." >&2
+  exit 1
+fi
+
+[ "$deps_only" -eq 1 ] && exit 0
+
+# x86-64-v3 (AVX2, BMI, FMA) code is what the parse loop is measured with; a CPU without it gets the
+# portable baseline instead of a binary that would not start.
+ilc_args=()
+if [ "$(uname -m)" = "x86_64" ]; then
+  flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+  v3=1
+  for f in avx2 bmi1 bmi2 fma f16c movbe abm xsave; do
+    case " $flags " in *" $f "*) ;; *) v3=0 ;; esac
+  done
+  if [ "$v3" -eq 1 ]; then ilc_args=(-p:IlcInstructionSet=x86-64-v3); fi
+fi
+
+rid="linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')"
+mkdir -p out/bin
+for project in ShadowAgent.Agent ShadowAgent.Aggregator; do
+  say "publishing $project (native AOT, $rid${ilc_args:+, ${ilc_args[*]#-p:}})"
+  dotnet publish "src/$project" -c Release -r "$rid" -o out/bin --nologo -v quiet "${ilc_args[@]}" \
+    | grep -vE '^\s*$' || true
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "install.sh: publishing $project failed" >&2; exit 1; }
+done
+say "ready: out/bin/shadow-agent, out/bin/shadow-aggregator"
