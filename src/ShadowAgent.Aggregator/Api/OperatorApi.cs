@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ShadowAgent.Aggregator.Ingest;
+using ShadowAgent.Aggregator.Store;
+using ShadowAgent.Core.Telemetry;
+using ShadowAgent.Protocol.V1;
+
+namespace ShadowAgent.Aggregator.Api;
+
+/// <summary>The operator's read API, /healthz and /metrics.</summary>
+internal static class OperatorApi
+{
+    public const int DefaultProfileLimit = 100;
+    public const int MaxProfileLimit = 1000;
+
+    public static void MapOperatorApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/hosts", (StoreReader reader) => TypedResults.Json(new HostList(reader.ListHosts().ConvertAll(ToHost)), ApiJsonContext.Default.HostList));
+        api.MapGet("/streams", (StoreReader reader) => TypedResults.Json(new StreamList(reader.ListStreams().ConvertAll(ToStream)), ApiJsonContext.Default.StreamList));
+        api.MapGet("/streams/{host}/{stream}/profiles", GetProfiles);
+        app.MapGet("/healthz", (AgentConnections connections) => TypedResults.Json(new Health("ok", connections.Count), ApiJsonContext.Default.Health));
+        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
+    }
+
+    private static IResult GetProfiles(string host, string stream, string? limit, string? since, StoreReader reader)
+    {
+        var count = DefaultProfileLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxProfileLimit))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"limit '{limit}' must be an integer from 1 to {MaxProfileLimit}");
+        }
+
+        long? sinceMs = null;
+        if (since is not null)
+        {
+            if (!long.TryParse(since, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"since '{since}' must be Unix milliseconds");
+            }
+
+            sinceMs = parsed;
+        }
+
+        var row = reader.FindStream(host, stream);
+        if (row is null)
+        {
+            return reader.HostExists(host)
+                ? Problem(StatusCodes.Status404NotFound, "not found", $"host '{host}' has no stream '{stream}'")
+                : Problem(StatusCodes.Status404NotFound, "not found", $"unknown host '{host}'");
+        }
+
+        var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(ToProfile);
+        return TypedResults.Json(new ProfileList(host, stream, profiles), ApiJsonContext.Default.ProfileList);
+    }
+
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Json(new ApiProblem(title, status, detail), ApiJsonContext.Default.ApiProblem, "application/problem+json", status);
+
+    private static HostInfo ToHost(HostRow h) => new(
+        h.HostId, h.HostName, h.AgentVersion, h.ProtocolVersion, h.Connected, h.FirstSeenMs, h.LastSeenMs, h.Capabilities,
+        new HostResourcesInfo(h.LogicalCpus, h.MemoryBytes, h.Os, h.Kernel, h.Architecture, h.CgroupMode),
+        h.StreamCount, h.ProfilesTotal, h.RecordsTotal);
+
+    private static StreamInfo ToStream(StreamRow s) => new(
+        s.HostId, s.Name, s.Tap, s.Address, s.Format, s.KeyFields, s.NumericFields, s.WindowMs, s.LastWindowEndMs,
+        new StreamTotals(s.ProfilesTotal, s.RecordsTotal, s.BytesTotal, s.ParsedTotal, s.ErrorsTotal, s.DroppedRecordsTotal));
+
+    private static ProfileInfo ToProfile(ProfileRow row)
+    {
+        // The payload is the profile as the agent sent it, so fields added later are served without a schema change.
+        var p = ShadowProfile.Parser.ParseFrom(row.Payload);
+        var v = p.Volume ?? new VolumeCounters();
+        var numeric = p.Numeric.Select(n => new NumericInfo(n.Field, n.Count, n.Min, n.Max, n.Mean, n.Sum, n.Missing, n.NotNumeric)).ToList();
+        return new ProfileInfo(
+            row.WindowStartMs, row.WindowEndMs, row.Partial, p.CoveredMs,
+            new VolumeInfo(v.Records, v.Bytes, v.Parsed, v.Malformed, v.InvalidUtf8, v.Oversize, v.DroppedRecords, v.DroppedBytes,
+                v.RatePerSecond, v.ConnectionsOpen, v.ConnectionsAccepted, v.ConnectionsRejected),
+            numeric);
+    }
+}

@@ -1,0 +1,36 @@
+namespace ShadowAgent.Aggregator.Hosting;
+
+/// <summary>Settings of the aggregator, bound from the "Aggregator" configuration section.</summary>
+public sealed class AggregatorOptions
+{
+    public const string Section = "Aggregator";
+
+    /// <summary>host:port of the gRPC endpoint agents connect to (HTTP/2 without TLS; keep it on loopback or a private network).</summary>
+    public string GrpcListen { get; set; } = "127.0.0.1:7400";
+
+    /// <summary>host:port of the operator API and /metrics (HTTP/1.1).</summary>
+    public string HttpListen { get; set; } = "127.0.0.1:7401";
+
+    /// <summary>SQLite file; empty means shadow.db under $STATE_DIRECTORY (systemd) or the working directory.</summary>
+    public string DatabasePath { get; set; } = "";
+
+    /// <summary>Profiles whose window ended longer ago than this are deleted by the hourly pruner.</summary>
+    public TimeSpan ProfileRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Heartbeat interval the aggregator asks agents for in Welcome.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The database path after applying the defaults.</summary>
+    public string ResolvedDatabasePath()
+    {
+        if (!string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            return Path.GetFullPath(DatabasePath);
+        }
+
+        // systemd may pass several directories separated by ':'; the first is ours.
+        var stateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY");
+        var directory = string.IsNullOrEmpty(stateDirectory) ? Directory.GetCurrentDirectory() : stateDirectory.Split(':')[0];
+        return Path.Combine(directory, "shadow.db");
+    }
+}

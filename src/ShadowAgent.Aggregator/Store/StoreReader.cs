@@ -1,0 +1,114 @@
+using Microsoft.Data.Sqlite;
+
+namespace ShadowAgent.Aggregator.Store;
+
+/// <summary>Read queries for the operator API; each call uses its own pooled connection, never the writer's.</summary>
+internal sealed class StoreReader(MetadataStore store)
+{
+    private const string StreamColumns = """
+        stream_id, host_id, name, tap, address, format, key_fields, numeric_fields, window_ms, last_window_end_ms,
+        profiles_total, records_total, bytes_total, parsed_total, errors_total, dropped_records_total
+        """;
+
+    public List<HostRow> ListHosts()
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT h.host_id, h.host_name, h.agent_version, h.protocol_version, h.capabilities, h.logical_cpus, h.memory_bytes,
+                   h.os, h.kernel, h.architecture, h.cgroup_mode, h.connected, h.first_seen_ms, h.last_seen_ms,
+                   COUNT(s.stream_id), COALESCE(SUM(s.profiles_total), 0), COALESCE(SUM(s.records_total), 0)
+            FROM hosts h LEFT JOIN streams s ON s.host_id = h.host_id
+            GROUP BY h.host_id ORDER BY h.host_id
+            """;
+        using var reader = query.ExecuteReader();
+        var rows = new List<HostRow>();
+        while (reader.Read())
+        {
+            rows.Add(new HostRow(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), SplitList(reader.GetString(4)),
+                reader.GetInt32(5), reader.GetInt64(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
+                reader.GetString(10), reader.GetInt64(11) != 0, reader.GetInt64(12), reader.GetInt64(13), reader.GetInt32(14),
+                reader.GetInt64(15), reader.GetInt64(16)));
+        }
+
+        return rows;
+    }
+
+    public List<StreamRow> ListStreams()
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {StreamColumns} FROM streams ORDER BY host_id, name";
+        return ReadStreams(query);
+    }
+
+    public StreamRow? FindStream(string hostId, string name)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {StreamColumns} FROM streams WHERE host_id = $host AND name = $name";
+        query.Parameters.AddWithValue("$host", hostId);
+        query.Parameters.AddWithValue("$name", name);
+        var rows = ReadStreams(query);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public bool HostExists(string hostId)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT 1 FROM hosts WHERE host_id = $host";
+        query.Parameters.AddWithValue("$host", hostId);
+        return query.ExecuteScalar() is not null;
+    }
+
+    /// <summary>Newest first; <paramref name="sinceMs"/> keeps windows starting at or after it.</summary>
+    public List<ProfileRow> ListProfiles(long streamId, int limit, long? sinceMs)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT window_start_ms, window_end_ms, partial, payload FROM profiles
+            WHERE stream_id = $stream AND window_start_ms >= $since
+            ORDER BY window_start_ms DESC, profile_id DESC LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$stream", streamId);
+        query.Parameters.AddWithValue("$since", sinceMs ?? long.MinValue);
+        query.Parameters.AddWithValue("$limit", limit);
+        using var reader = query.ExecuteReader();
+        var rows = new List<ProfileRow>();
+        while (reader.Read())
+        {
+            rows.Add(new ProfileRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2) != 0, (byte[])reader.GetValue(3)));
+        }
+
+        return rows;
+    }
+
+    public long CountProfiles()
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT COUNT(*) FROM profiles";
+        return (long)query.ExecuteScalar()!;
+    }
+
+    private static List<StreamRow> ReadStreams(SqliteCommand query)
+    {
+        using var reader = query.ExecuteReader();
+        var rows = new List<StreamRow>();
+        while (reader.Read())
+        {
+            rows.Add(new StreamRow(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), SplitList(reader.GetString(6)), SplitList(reader.GetString(7)), reader.GetInt32(8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
+                reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15)));
+        }
+
+        return rows;
+    }
+
+    private static string[] SplitList(string value) => value.Length == 0 ? [] : value.Split(',');
+}

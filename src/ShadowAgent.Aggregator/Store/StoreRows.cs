@@ -1,0 +1,13 @@
+namespace ShadowAgent.Aggregator.Store;
+
+internal sealed record HostRow(
+    string HostId, string HostName, string AgentVersion, int ProtocolVersion, string[] Capabilities,
+    int LogicalCpus, long MemoryBytes, string Os, string Kernel, string Architecture, string CgroupMode,
+    bool Connected, long FirstSeenMs, long LastSeenMs, int StreamCount, long ProfilesTotal, long RecordsTotal);
+
+internal sealed record StreamRow(
+    long StreamId, string HostId, string Name, string Tap, string Address, string Format, string[] KeyFields,
+    string[] NumericFields, int WindowMs, long? LastWindowEndMs, long ProfilesTotal, long RecordsTotal, long BytesTotal,
+    long ParsedTotal, long ErrorsTotal, long DroppedRecordsTotal);
+
+internal sealed record ProfileRow(long WindowStartMs, long WindowEndMs, bool Partial, byte[] Payload);

@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+using ShadowAgent.Aggregator.Hosting;
+using ShadowAgent.Aggregator.Store;
+
+namespace ShadowAgent.Aggregator.Tests;
+
+public sealed class MetadataStoreTests
+{
+    [Fact]
+    public async Task Start_EmptyDatabase_AppliesEveryMigration()
+    {
+        await using var aggregator = await TestAggregator.StartAsync();
+        using var connection = SqliteDb.Open(aggregator.DatabasePath);
+        Assert.Equal(Migrations.LatestVersion, Migrations.CurrentVersion(connection));
+        using var tables = connection.CreateCommand();
+        tables.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
+        Assert.Equal("agent_sessions,hosts,profiles,schema_migrations,streams", tables.ExecuteScalar());
+        using var journal = connection.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", journal.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task Start_ExistingDatabase_ReopensWithoutReapplying()
+    {
+        var directory = TestAggregator.NewDirectory();
+        await using (await TestAggregator.StartAsync(directory))
+        {
+        }
+
+        await using var again = await TestAggregator.StartAsync(directory);
+        using var connection = SqliteDb.Open(again.DatabasePath);
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+        Assert.Equal((long)Migrations.All.Count, count.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task Build_NewerSchemaVersion_Refused()
+    {
+        var directory = TestAggregator.NewDirectory();
+        await using (await TestAggregator.StartAsync(directory))
+        {
+        }
+
+        using (var connection = SqliteDb.Open(Path.Combine(directory, "shadow.db")))
+        using (var bump = connection.CreateCommand())
+        {
+            bump.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)";
+            bump.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var error = Assert.Throws<StoreSchemaException>(() => AggregatorHost.Build(TestAggregator.Args(directory)));
+        Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PruneOnce_ProfilesOlderThanRetention_Deleted()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Agents.T0));
+        await using var aggregator = await TestAggregator.StartAsync(time: clock);
+        var (call, _) = await aggregator.ConnectAsync(Agents.Hello());
+        using (call)
+        {
+            // Window 0 ends at T0+10s, window 20000 about 2.3 days later.
+            await Agents.SendBatchAsync(call, 1, Agents.Profile(0), Agents.Profile(20_000));
+            await Agents.CloseAsync(call);
+        }
+
+        var pruner = aggregator.Get<RetentionPruner>();
+        Assert.Equal(0, await pruner.PruneOnceAsync(CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromDays(8));
+        Assert.Equal(1, await pruner.PruneOnceAsync(CancellationToken.None));
+        var stream = Assert.Single(aggregator.Get<StoreReader>().ListStreams());
+        var left = Assert.Single(aggregator.Get<StoreReader>().ListProfiles(stream.StreamId, 10, null));
+        Assert.Equal(Agents.T0 + (20_000 * 10_000L), left.WindowStartMs);
+    }
+}
