@@ -34,24 +34,12 @@ public static class MurmurHash3
         var tail = data.Slice(blocks * 16);
         if (tail.Length > 8)
         {
-            ulong k2 = 0;
-            for (var i = tail.Length - 1; i >= 8; i--)
-            {
-                k2 = (k2 << 8) | tail[i];
-            }
-
-            h2 ^= MixK2(k2);
+            h2 ^= MixK2(ReadPartial(tail.Slice(8)));
         }
 
         if (tail.Length > 0)
         {
-            ulong k1 = 0;
-            for (var i = Math.Min(tail.Length, 8) - 1; i >= 0; i--)
-            {
-                k1 = (k1 << 8) | tail[i];
-            }
-
-            h1 ^= MixK1(k1);
+            h1 ^= MixK1(ReadPartial(tail.Length > 8 ? tail.Slice(0, 8) : tail));
         }
 
         h1 ^= (ulong)data.Length;
@@ -63,6 +51,30 @@ public static class MurmurHash3
         h1 += h2;
         h2 += h1;
         return (h1, h2);
+    }
+
+    /// <summary>
+    /// The 1-8 bytes as a little-endian integer, read with overlapping loads instead of a byte loop (keys
+    /// are mostly short, so the tail is most of the work).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadPartial(ReadOnlySpan<byte> bytes)
+    {
+        var n = bytes.Length;
+        if (n == 8)
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        }
+
+        if (n >= 4)
+        {
+            // Both loads cover the middle bytes; OR-ing identical bits is harmless.
+            ulong low = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+            ulong high = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(n - 4));
+            return low | (high << (8 * (n - 4)));
+        }
+
+        return bytes[0] | ((ulong)bytes[n >> 1] << (8 * (n >> 1))) | ((ulong)bytes[n - 1] << (8 * (n - 1)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
