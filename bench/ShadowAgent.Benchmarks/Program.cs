@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using ShadowAgent.Benchmarks.Taps;
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
+{
+    return TapParseScenario.Run(args[2..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);
+return 0;
