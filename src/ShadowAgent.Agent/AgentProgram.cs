@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ShadowAgent.Agent.Configuration;
+using ShadowAgent.Agent.Hosting;
+using ShadowAgent.Agent.Uplink;
+
+namespace ShadowAgent.Agent;
+
+/// <summary>The composition root: configuration, validation, and the host with its services.</summary>
+internal static class AgentProgram
+{
+    public const int ExitInvalidConfiguration = 2;
+    public const int ExitFailed = 1;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = AgentCommandLine.Parse(args);
+        if (command.Version)
+        {
+            Console.Out.WriteLine($"shadow-agent {HostFacts.AgentVersion}");
+            return 0;
+        }
+
+        var (options, errors) = AgentConfig.Load(args, Environment.GetEnvironmentVariables());
+        if (options is null)
+        {
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            return ExitInvalidConfiguration;
+        }
+
+        if (command.CheckConfig)
+        {
+            Console.Out.WriteLine($"configuration is valid: {options.Streams.Count} streams, aggregator {options.Aggregator.Endpoint}");
+            return 0;
+        }
+
+        using var host = Build(options);
+        var taps = host.Services.GetServices<IHostedService>().OfType<TapService>().Single();
+        try
+        {
+            taps.Bind();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The message names the stream and the address; nothing else has started yet.
+            Console.Error.WriteLine($"shadow-agent could not start: {ex.Message}");
+            await taps.DisposeAsync();
+            return ExitFailed;
+        }
+
+        await host.StartAsync();
+        var elapsedMs = StartClock.ElapsedMs;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ShadowAgent");
+        AgentLog.Started(logger, HostFacts.AgentVersion, options.HostId, options.Streams.Count, options.Aggregator.Endpoint, elapsedMs);
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+
+    public static IHost Build(AgentOptions options)
+    {
+        // The empty builder skips the default configuration sources and logging providers we do not use,
+        // which keeps start-up short; configuration was already loaded and validated.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "shadow-agent",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<UplinkMetrics>();
+        services.AddSingleton<IProfileSpool>(new MemoryProfileSpool(options.Aggregator.MaxUnackedBatches));
+        services.AddSingleton<AgentStreams>();
+        services.AddSingleton(sp => new UplinkService(
+            options,
+            sp.GetRequiredService<IProfileSpool>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UplinkService>>(),
+            sp.GetRequiredService<UplinkMetrics>(),
+            Random.Shared));
+
+        // Hosted services stop in reverse order: taps drain first, then the partial windows are queued, then
+        // the uplink waits for their acknowledgement.
+        services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
+        services.AddHostedService<WindowCloser>();
+        services.AddHostedService<TapService>();
+        return builder.Build();
+    }
+}

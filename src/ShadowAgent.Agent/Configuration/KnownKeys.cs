@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ShadowAgent.Agent.Configuration;
+
+/// <summary>
+/// The keys the "Agent" section may hold, so a typo is reported with its full key instead of being
+/// silently ignored. Configuration keys are case-insensitive.
+/// </summary>
+internal static class KnownKeys
+{
+    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
+    private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window");
+    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
+
+    public static void CheckAgent(IConfigurationSection agent, List<string> errors)
+    {
+        foreach (var child in agent.GetChildren())
+        {
+            if (!Agent.Contains(child.Key))
+            {
+                Unknown(child, errors);
+            }
+            else if (Is(child, "Aggregator"))
+            {
+                CheckChildren(child, Aggregator, errors);
+            }
+            else if (Is(child, "Streams"))
+            {
+                foreach (var stream in child.GetChildren())
+                {
+                    if (!int.TryParse(stream.Key, out _))
+                    {
+                        errors.Add($"{stream.Path}: is not a stream index; Streams is a list (Streams:0, Streams:1, ...).");
+                        continue;
+                    }
+
+                    foreach (var field in stream.GetChildren())
+                    {
+                        if (!Stream.Contains(field.Key))
+                        {
+                            Unknown(field, errors);
+                        }
+                        else if (Is(field, "Tap"))
+                        {
+                            CheckChildren(field, Tap, errors);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void CheckChildren(IConfigurationSection section, HashSet<string> known, List<string> errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key))
+            {
+                Unknown(child, errors);
+            }
+        }
+    }
+
+    private static void Unknown(IConfigurationSection section, List<string> errors) =>
+        errors.Add($"{section.Path}: is not a known setting.");
+
+    private static bool Is(IConfigurationSection section, string key) => string.Equals(section.Key, key, StringComparison.OrdinalIgnoreCase);
+
+    private static HashSet<string> Set(params string[] keys) => new(keys, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ShadowAgent.Taps.Sockets;
+
+namespace ShadowAgent.Agent.Hosting;
+
+/// <summary>Starts one socket tap per stream (listening before the host reports started) and drains them at stop.</summary>
+internal sealed class TapService : IHostedService, IAsyncDisposable
+{
+    private readonly AgentStreams _streams;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly List<SocketTap> _taps = [];
+
+    public TapService(AgentStreams streams, ILoggerFactory loggerFactory)
+    {
+        _streams = streams;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<TapService>();
+    }
+
+    /// <summary>Where each stream's tap listens, in stream order (port 0 resolved to the bound port).</summary>
+    public IReadOnlyList<EndPoint> EndPoints => [.. _taps.Select(t => t.LocalEndPoint)];
+
+    /// <summary>
+    /// Binds every tap. The program calls it before the host starts, so a tap that cannot bind is reported
+    /// as one line and the agent exits without starting anything else; the host's start is then a no-op here.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A tap could not bind; the message names the stream and address.</exception>
+    public void Bind()
+    {
+        if (_taps.Count > 0)
+        {
+            return;
+        }
+
+        foreach (var (options, windows) in _streams.Streams)
+        {
+            var tap = SocketTap.Start(options, windows, _loggerFactory);
+            _taps.Add(tap);
+            var elapsedMs = StartClock.ElapsedMs;
+            var endPoint = tap.LocalEndPoint.ToString() ?? options.Tap.Address;
+            AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, endPoint, elapsedMs);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Bind();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tap in _taps)
+        {
+            await tap.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tap in _taps)
+        {
+            await tap.DisposeAsync();
+        }
+
+        _taps.Clear();
+    }
+}

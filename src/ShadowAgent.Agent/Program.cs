@@ -1,0 +1,5 @@
+using ShadowAgent.Agent;
+using ShadowAgent.Agent.Hosting;
+
+StartClock.Mark();
+return await AgentProgram.RunAsync(args);

@@ -1,0 +1,395 @@
+using System.Buffers.Binary;
+using System.Net.Http;
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ShadowAgent.Agent.Configuration;
+using ShadowAgent.Core.Profiles;
+using ShadowAgent.Protocol.V1;
+
+namespace ShadowAgent.Agent.Uplink;
+
+/// <summary>
+/// The agent's end of AgentLink.Connect: one bidirectional stream to the aggregator for the life of the
+/// process. Sends Hello, waits for Welcome, skips what the aggregator already stored, resends the rest of
+/// the outbox in order and then new batches as windows close; trims the outbox on cumulative acks; sends
+/// heartbeats; answers every command (unsupported ones as not applied). Any failure reconnects with
+/// jittered exponential backoff. Only the send loop writes to the stream; the read loop hands it replies.
+/// </summary>
+internal sealed class UplinkService : BackgroundService
+{
+    private const string ResizeUnsupported = "resize is not supported by this agent version";
+    private const string ModelsUnsupported = "model updates are not supported by this agent version";
+    private const string StreamConfigUnsupported = "stream configuration updates are not supported by this agent version";
+
+    private readonly AggregatorOptions _options;
+    private readonly IProfileSpool _spool;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly UplinkMetrics _metrics;
+    private readonly ReconnectBackoff _backoff;
+    private readonly Hello _hello;
+    private readonly Pulse _wake = new();
+    private readonly Pulse _acked = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<AgentMessage> _replies = new();
+    private long _recordsTotal;
+    private long _droppedRecordsTotal;
+    private long _profilesTotal;
+    private long _sessions;
+    private long _lastAckTicks;
+    private int _warnedResize;
+    private int _warnedModel;
+    private int _warnedStreamConfig;
+
+    public UplinkService(AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random)
+    {
+        _options = options.Aggregator;
+        _spool = spool;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax, random);
+        _hello = new Hello
+        {
+            HostId = options.HostId,
+            HostName = options.HostName,
+            AgentVersion = HostFacts.AgentVersion,
+            ProtocolVersion = HostFacts.ProtocolVersion,
+            Resources = HostFacts.ReadResources(),
+            SessionEpoch = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)),
+            AgentStartUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        _hello.Capabilities.AddRange(HostFacts.Capabilities);
+        foreach (var stream in options.Streams)
+        {
+            _hello.Streams.Add(ProfileMapper.ToDescriptor(stream));
+        }
+    }
+
+    /// <summary>Sessions that got as far as a Welcome.</summary>
+    public long Sessions => Interlocked.Read(ref _sessions);
+
+    public ulong SessionEpoch => _hello.SessionEpoch;
+
+    /// <summary>Queues the profiles of one window close as one batch.</summary>
+    public void Publish(IReadOnlyList<WindowProfile> profiles)
+    {
+        if (profiles.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var p in profiles)
+        {
+            Interlocked.Add(ref _recordsTotal, p.Volume.Records);
+            Interlocked.Add(ref _droppedRecordsTotal, p.Volume.DroppedRecords);
+        }
+
+        Interlocked.Add(ref _profilesTotal, profiles.Count);
+        _spool.Append(profiles.Select(ProfileMapper.ToProto), _time.GetUtcNow(), out var dropped);
+        if (dropped > 0)
+        {
+            _metrics.BatchesDropped.Add(dropped);
+            UplinkLog.OutboxFull(_logger, _spool.Capacity, dropped);
+        }
+
+        _wake.Fire();
+    }
+
+    /// <summary>Completes when every queued batch is acknowledged.</summary>
+    public async Task WaitForDrainAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var next = _acked.Next;
+            if (_spool.Count == 0)
+            {
+                return;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Waits (within the host's shutdown timeout) for the acks of everything outstanding, then stops the link.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitForDrainAsync(cancellationToken);
+            UplinkLog.DrainedAtShutdown(_logger);
+        }
+        catch (OperationCanceledException)
+        {
+            UplinkLog.UnackedAtShutdown(_logger, _spool.Count);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var channel = CreateChannel(_options.Endpoint);
+        var client = new AgentLink.AgentLinkClient(channel);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                await RunSessionAsync(client, stoppingToken);
+                reason = "the aggregator ended the stream";
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException ex) when (stoppingToken.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+            }
+
+            _metrics.Reconnects.Add(1);
+            var delay = _backoff.Next();
+            UplinkLog.LinkFailed(_logger, _options.Endpoint, (long)delay.TotalMilliseconds, reason);
+            try
+            {
+                await Task.Delay(delay, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static GrpcChannel CreateChannel(string endpoint)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // One long-lived HTTP/2 connection; pings find a dead peer that TCP alone would notice late.
+            EnableMultipleHttp2Connections = false,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        });
+    }
+
+    private async Task RunSessionAsync(AgentLink.AgentLinkClient client, CancellationToken stoppingToken)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var call = client.Connect(cancellationToken: session.Token);
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = _hello }, session.Token);
+
+        Welcome welcome;
+        using (var welcomeTimeout = new CancellationTokenSource(_options.AckTimeout, _time))
+        using (var waitWelcome = CancellationTokenSource.CreateLinkedTokenSource(session.Token, welcomeTimeout.Token))
+        {
+            try
+            {
+                if (!await call.ResponseStream.MoveNext(waitWelcome.Token))
+                {
+                    throw new IOException("the aggregator closed the stream before its Welcome");
+                }
+            }
+            catch (Exception ex) when (welcomeTimeout.IsCancellationRequested && !stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+            {
+                throw new TimeoutException($"no Welcome within {_options.AckTimeout}", ex);
+            }
+
+            welcome = call.ResponseStream.Current.Welcome
+                ?? throw new IOException($"the aggregator's first message was {call.ResponseStream.Current.BodyCase}, not Welcome");
+        }
+
+        var trimmed = _spool.TrimThrough(welcome.StoredThrough);
+        if (trimmed > 0)
+        {
+            _metrics.BatchesAcked.Add(trimmed);
+            _acked.Fire();
+        }
+
+        _backoff.Reset();
+        Interlocked.Increment(ref _sessions);
+        Interlocked.Exchange(ref _lastAckTicks, _time.GetUtcNow().UtcTicks);
+        var resending = _spool.After(welcome.StoredThrough).Count;
+        UplinkLog.Connected(_logger, _options.Endpoint, welcome.AggregatorVersion, welcome.StoredThrough, resending);
+
+        var heartbeat = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : _options.HeartbeatInterval;
+        var reader = ReadLoopAsync(call.ResponseStream, session.Token);
+        try
+        {
+            await SendLoopAsync(call.RequestStream, reader, welcome.StoredThrough, heartbeat, session.Token);
+        }
+        finally
+        {
+            await session.CancelAsync();
+            try
+            {
+                await reader;
+            }
+            catch (Exception) when (session.IsCancellationRequested)
+            {
+                // The read loop ends with the session; its own failure, if any, was already observed.
+            }
+        }
+    }
+
+    private async Task SendLoopAsync(IClientStreamWriter<AgentMessage> writer, Task reader, ulong sentThrough, TimeSpan heartbeat, CancellationToken cancellationToken)
+    {
+        var nextHeartbeat = _time.GetUtcNow() + heartbeat;
+        while (true)
+        {
+            var wake = _wake.Next;
+            while (_replies.TryDequeue(out var reply))
+            {
+                await writer.WriteAsync(reply, cancellationToken);
+            }
+
+            foreach (var batch in _spool.After(sentThrough))
+            {
+                await writer.WriteAsync(new AgentMessage { Profiles = batch.Batch }, cancellationToken);
+                sentThrough = batch.Sequence;
+                _metrics.BatchesSent.Add(1);
+            }
+
+            var now = _time.GetUtcNow();
+            if (now >= nextHeartbeat)
+            {
+                await writer.WriteAsync(new AgentMessage { Heartbeat = BuildHeartbeat(now) }, cancellationToken);
+                nextHeartbeat = now + heartbeat;
+            }
+
+            // Sent but unacknowledged for too long: the aggregator is stuck or the stream is half-dead.
+            var outstanding = _spool.Count - _spool.After(sentThrough).Count;
+            if (outstanding == 0)
+            {
+                Interlocked.Exchange(ref _lastAckTicks, now.UtcTicks);
+            }
+            else if (now.UtcTicks - Interlocked.Read(ref _lastAckTicks) > _options.AckTimeout.Ticks)
+            {
+                throw new TimeoutException($"{outstanding} batches not acknowledged within {_options.AckTimeout}");
+            }
+
+            using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(Min(nextHeartbeat - now, _options.AckTimeout), _time, waitCts.Token);
+            var done = await Task.WhenAny(wake, delay, reader);
+            await waitCts.CancelAsync();
+            if (done == reader)
+            {
+                await reader;
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task ReadLoopAsync(IAsyncStreamReader<AggregatorMessage> responses, CancellationToken cancellationToken)
+    {
+        while (await responses.MoveNext(cancellationToken))
+        {
+            var message = responses.Current;
+            switch (message.BodyCase)
+            {
+                case AggregatorMessage.BodyOneofCase.Ack:
+                    var removed = _spool.TrimThrough(message.Ack.AckedThrough);
+                    Interlocked.Exchange(ref _lastAckTicks, _time.GetUtcNow().UtcTicks);
+                    if (removed > 0)
+                    {
+                        _metrics.BatchesAcked.Add(removed);
+                    }
+
+                    _acked.Fire();
+                    break;
+                case AggregatorMessage.BodyOneofCase.Resize:
+                    WarnOnce(ref _warnedResize, "ResizeCommand");
+                    Reply(new AgentMessage
+                    {
+                        CommandResult = new CommandResult
+                        {
+                            CommandId = message.Resize.CommandId,
+                            Status = CommandResult.Types.Status.Rejected,
+                            Message = ResizeUnsupported,
+                        },
+                    });
+                    break;
+                case AggregatorMessage.BodyOneofCase.ModelUpdate:
+                    WarnOnce(ref _warnedModel, "ModelUpdate");
+                    Reply(new AgentMessage
+                    {
+                        ModelResult = new ModelUpdateResult
+                        {
+                            ModelId = message.ModelUpdate.ModelId,
+                            Version = message.ModelUpdate.Version,
+                            Loaded = false,
+                            Message = ModelsUnsupported,
+                        },
+                    });
+                    break;
+                case AggregatorMessage.BodyOneofCase.StreamConfig:
+                    WarnOnce(ref _warnedStreamConfig, "StreamConfigUpdate");
+                    Reply(new AgentMessage
+                    {
+                        StreamConfigResult = new StreamConfigResult
+                        {
+                            ConfigVersion = message.StreamConfig.ConfigVersion,
+                            Stream = message.StreamConfig.Stream?.Name ?? "",
+                            Applied = false,
+                            Message = StreamConfigUnsupported,
+                        },
+                    });
+                    break;
+                default:
+                    // A second Welcome or a message kind from a newer aggregator: ignored (evolution rule 3).
+                    break;
+            }
+        }
+    }
+
+    private void Reply(AgentMessage reply)
+    {
+        _replies.Enqueue(reply);
+        _wake.Fire();
+    }
+
+    private void WarnOnce(ref int warned, string kind)
+    {
+        if (Interlocked.Exchange(ref warned, 1) == 0)
+        {
+            UplinkLog.Unsupported(_logger, kind);
+        }
+    }
+
+    private Heartbeat BuildHeartbeat(DateTimeOffset now)
+    {
+        var oldest = _spool.OldestAppendedAt;
+        return new Heartbeat
+        {
+            SentUnixMs = now.ToUnixTimeMilliseconds(),
+            UnackedBatches = (uint)_spool.Count,
+            OldestUnackedMs = oldest is { } o ? (uint)Math.Clamp((long)(now - o).TotalMilliseconds, 0, uint.MaxValue) : 0,
+            RecordsTotal = (ulong)Interlocked.Read(ref _recordsTotal),
+            DroppedRecordsTotal = (ulong)Interlocked.Read(ref _droppedRecordsTotal),
+            ProfilesTotal = (ulong)Interlocked.Read(ref _profilesTotal),
+        };
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b)
+    {
+        var min = a < b ? a : b;
+        return min < TimeSpan.Zero ? TimeSpan.Zero : min;
+    }
+}

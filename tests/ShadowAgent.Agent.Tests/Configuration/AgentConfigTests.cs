@@ -1,0 +1,240 @@
+using System.Collections;
+using ShadowAgent.Agent.Configuration;
+
+namespace ShadowAgent.Agent.Tests.Configuration;
+
+public sealed class AgentConfigTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agent-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly string[] OneStream =
+    [
+        "--Agent:Streams:0:Name=web",
+        "--Agent:Streams:0:Tap:Address=127.0.0.1:7410",
+    ];
+
+    private (AgentOptions? Options, List<string> Errors) Load(string[] args, IDictionary? env = null) =>
+        AgentConfig.Load(args, env ?? new Hashtable(), Path.Combine(_dir, "absent.json"));
+
+    private string WriteJson(string json)
+    {
+        var path = Path.Combine(_dir, "agent.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Load_OneStreamOnCommandLine_BindsWithDefaults()
+    {
+        var (options, errors) = Load(OneStream);
+
+        Assert.Empty(errors);
+        Assert.NotNull(options);
+        var stream = Assert.Single(options.Streams);
+        Assert.Equal("web", stream.Name);
+        Assert.Equal("127.0.0.1:7410", stream.Tap.Address);
+        Assert.Equal("tcp", stream.Tap.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(10), stream.Window);
+        Assert.Equal("http://127.0.0.1:7400", options.Aggregator.Endpoint);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.Aggregator.ReconnectMin);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Aggregator.ReconnectMax);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Aggregator.HeartbeatInterval);
+        Assert.Equal(1024, options.Aggregator.MaxUnackedBatches);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ShutdownTimeout);
+        Assert.Equal(Environment.MachineName, options.HostName);
+        Assert.False(string.IsNullOrWhiteSpace(options.HostId));
+    }
+
+    [Fact]
+    public void Load_JsonEnvironmentAndCommandLine_LaterSourcesWin()
+    {
+        var path = WriteJson("""
+            {
+              "Agent": {
+                "HostId": "from-json",
+                "HostName": "json-name",
+                "Aggregator": { "Endpoint": "http://10.0.0.1:7400", "HeartbeatInterval": "00:00:02" },
+                "Streams": [
+                  { "Name": "web", "Tap": { "Address": "127.0.0.1:7410" }, "NumericFields": [ "latency_ms" ], "Window": "00:00:05" }
+                ]
+              }
+            }
+            """);
+        var env = new Hashtable
+        {
+            ["SHADOW_AGENT_Agent__Aggregator__Endpoint"] = "http://10.0.0.2:7400",
+            ["SHADOW_AGENT_Agent__HostId"] = "from-env",
+            ["OTHER_Agent__HostName"] = "ignored",
+        };
+
+        var (options, errors) = Load(["--config", path, "--Agent:HostId=from-args"], env);
+
+        Assert.Empty(errors);
+        Assert.NotNull(options);
+        Assert.Equal("from-args", options.HostId);
+        Assert.Equal("json-name", options.HostName);
+        Assert.Equal("http://10.0.0.2:7400", options.Aggregator.Endpoint);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Aggregator.HeartbeatInterval);
+        var stream = Assert.Single(options.Streams);
+        Assert.Equal(["latency_ms"], stream.NumericFields);
+        Assert.Equal(TimeSpan.FromSeconds(5), stream.Window);
+    }
+
+    [Fact]
+    public void Load_BadTapAddress_NamesKeyExactly()
+    {
+        var (options, errors) = Load(["--Agent:Streams:0:Name=web", "--Agent:Streams:0:Tap:Address=300.1.1.1:99"]);
+
+        Assert.Null(options);
+        Assert.Equal(
+            ["Agent:Streams:0:Tap:Address: '300.1.1.1:99' is not a host:port with an IP address and a port 1-65535 (for example 127.0.0.1:7410)."],
+            errors);
+    }
+
+    [Fact]
+    public void Load_UnknownKeys_EachNamedWithFullPath()
+    {
+        var (options, errors) = Load([.. OneStream, "--Agent:Streams:0:Tapp:Address=x", "--Agent:Aggregator:Endpiont=x", "--Agent:Hostid2=x"]);
+
+        Assert.Null(options);
+        Assert.Contains("Agent:Streams:0:Tapp: is not a known setting.", errors);
+        Assert.Contains("Agent:Aggregator:Endpiont: is not a known setting.", errors);
+        Assert.Contains("Agent:Hostid2: is not a known setting.", errors);
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
+    public void Load_KeysInOtherCase_Accepted()
+    {
+        var (options, errors) = Load(["--agent:streams:0:name=web", "--AGENT:STREAMS:0:TAP:ADDRESS=127.0.0.1:7410"]);
+
+        Assert.Empty(errors);
+        Assert.Equal("web", Assert.Single(options!.Streams).Name);
+    }
+
+    [Fact]
+    public void Load_NoStreams_RequiresOne()
+    {
+        var (options, errors) = Load([]);
+
+        Assert.Null(options);
+        Assert.Equal(["Agent:Streams: at least one stream is required."], errors);
+    }
+
+    [Fact]
+    public void Load_SeveralBadValues_ReportsEveryOne()
+    {
+        var (options, errors) = Load(
+        [
+            .. OneStream,
+            "--Agent:Aggregator:Endpoint=ftp://x",
+            "--Agent:Aggregator:ReconnectMin=00:00:05",
+            "--Agent:Aggregator:ReconnectMax=00:00:01",
+            "--Agent:Aggregator:MaxUnackedBatches=0",
+            "--Agent:Streams:0:Window=00:00:07",
+        ]);
+
+        Assert.Null(options);
+        Assert.Equal(
+        [
+            "Agent:Aggregator:Endpoint: 'ftp://x' is not an absolute http:// or https:// address (for example http://127.0.0.1:7400).",
+            "Agent:Aggregator:ReconnectMax: 00:00:01 must be at least ReconnectMin (00:00:05) and at most 01:00:00.",
+            "Agent:Aggregator:MaxUnackedBatches: 0 is outside 1 to 1000000.",
+            "Agent:Streams:0:Window: 00:00:07 must divide a day evenly so windows align across hosts.",
+        ],
+        errors);
+    }
+
+    [Fact]
+    public void Load_UnconvertibleValue_NamesKey()
+    {
+        var (options, errors) = Load([.. OneStream, "--Agent:Aggregator:ReconnectMin=soon"]);
+
+        Assert.Null(options);
+        Assert.Equal(["Agent:Aggregator:ReconnectMin: 'soon' is not a valid duration (hh:mm:ss[.fff])."], errors);
+    }
+
+    [Fact]
+    public void Load_NonNumericCount_NamesKey()
+    {
+        var (options, errors) = Load([.. OneStream, "--Agent:Streams:0:Tap:MaxConnections=many"]);
+
+        Assert.Null(options);
+        Assert.Equal(["Agent:Streams:0:Tap:MaxConnections: 'many' is not a valid whole number."], errors);
+    }
+
+    [Fact]
+    public void Load_MissingConfigFile_Reported()
+    {
+        var missing = Path.Combine(_dir, "nope.json");
+
+        var (options, errors) = Load(["--config", missing, .. OneStream]);
+
+        Assert.Null(options);
+        Assert.Equal([$"--config: '{missing}' does not exist."], errors);
+    }
+
+    [Fact]
+    public void Load_InvalidJson_ReportedOnOneLine()
+    {
+        var path = WriteJson("{ \"Agent\": ");
+
+        var (options, errors) = Load(["--config", path]);
+
+        Assert.Null(options);
+        var error = Assert.Single(errors);
+        Assert.StartsWith($"--config: '{path}' could not be read:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DefaultConfigPathPresent_Used()
+    {
+        var path = WriteJson("""{ "Agent": { "HostId": "h1", "Streams": [ { "Name": "a", "Tap": { "Address": "127.0.0.1:7411" } } ] } }""");
+
+        var (options, errors) = AgentConfig.Load([], new Hashtable(), path);
+
+        Assert.Empty(errors);
+        Assert.Equal("h1", options!.HostId);
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidConfiguration_ExitCode2()
+    {
+        var code = await AgentProgram.RunAsync(["--check-config", "--Agent:Streams:0:Name=web", "--Agent:Streams:0:Tap:Address=nope"]);
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public async Task RunAsync_CheckConfigValid_ExitCode0WithoutStarting()
+    {
+        var code = await AgentProgram.RunAsync(["--check-config", .. OneStream]);
+
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public async Task RunAsync_TapAddressInUse_ExitCode1()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var code = await AgentProgram.RunAsync(["--Agent:Streams:0:Name=web", $"--Agent:Streams:0:Tap:Address=127.0.0.1:{port}"]);
+
+        Assert.Equal(1, code);
+    }
+
+    [Fact]
+    public void Parse_AgentSwitches_RemovedFromConfigurationArgs()
+    {
+        var command = AgentCommandLine.Parse(["--check-config", "--config=/x.json", "--Agent:HostId=a", "--version"]);
+
+        Assert.True(command.CheckConfig);
+        Assert.True(command.Version);
+        Assert.Equal("/x.json", command.ConfigPath);
+        Assert.Equal(["--Agent:HostId=a"], command.ConfigurationArgs);
+    }
+}
