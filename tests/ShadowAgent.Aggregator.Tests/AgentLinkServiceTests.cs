@@ -1,3 +1,4 @@
+using ShadowAgent.Core.Telemetry;
 using Grpc.Core;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Ingest;
@@ -100,24 +101,26 @@ public sealed class AgentLinkServiceTests
     }
 
     [Fact]
-    public async Task Connect_SequenceGap_FailsStreamKeepsEarlierBatches()
+    public async Task Connect_SequenceGap_StoresBatchAndCountsLostOnes()
     {
         await using var aggregator = await TestAggregator.StartAsync();
         var (call, _) = await aggregator.ConnectAsync(Agents.Hello());
         using (call)
         {
             await Agents.SendBatchAsync(call, 1, Agents.Profile(0));
-            await call.RequestStream.WriteAsync(Agents.Batch(3, Agents.Profile(2)));
-            var failure = await Assert.ThrowsAsync<RpcException>(() => Agents.NextAckAsync(call));
-            Assert.Equal(StatusCode.FailedPrecondition, failure.StatusCode);
-            Assert.Contains("expected 2, got 3", failure.Status.Detail, StringComparison.Ordinal);
+
+            // Batches 2 and 3 were dropped by the agent's full outbox; 4 is stored and acknowledged.
+            await call.RequestStream.WriteAsync(Agents.Batch(4, Agents.Profile(3)));
+            Assert.Equal(4ul, (await Agents.NextAckAsync(call)).AckedThrough);
+            await Agents.CloseAsync(call);
         }
 
-        Assert.Equal(1, aggregator.Get<StoreReader>().CountProfiles());
+        Assert.Equal(2, aggregator.Get<StoreReader>().CountProfiles());
+        Assert.Contains("shadow_aggregator_batches_lost_total 2", aggregator.Get<PrometheusExporter>().Collect(), StringComparison.Ordinal);
         var (again, welcome) = await aggregator.ConnectAsync(Agents.Hello());
         using (again)
         {
-            Assert.Equal(1ul, welcome.StoredThrough);
+            Assert.Equal(4ul, welcome.StoredThrough);
             await Agents.CloseAsync(again);
         }
     }

@@ -113,9 +113,11 @@ internal sealed class AgentLinkService(
 
         if (batch.Sequence != storedThrough + 1)
         {
-            // The agent reconnects and resends from Welcome.stored_through.
-            throw new RpcException(new Status(
-                StatusCode.FailedPrecondition, $"batch sequence gap: expected {storedThrough + 1}, got {batch.Sequence}"));
+            // An agent whose outbox overflowed dropped its oldest batches (and counted them); they will never
+            // come. Refusing the batch would make the agent reconnect and resend the same gap forever.
+            var lost = batch.Sequence - storedThrough - 1;
+            metrics.BatchesLost.Add((long)lost);
+            IngestLog.BatchesLost(logger, connection.HostId, storedThrough + 1, batch.Sequence - 1);
         }
 
         // Invalid profiles are counted and skipped, and the batch is still acknowledged: refusing it would make

@@ -16,6 +16,9 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Agent {HostId} resent batch {Sequence}, already stored through {StoredThrough}")]
     public static partial void DuplicateBatch(ILogger logger, string hostId, ulong sequence, ulong storedThrough);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Agent {HostId} batches {First}..{Last} never arrived: the agent dropped them (its outbox was full)")]
+    public static partial void BatchesLost(ILogger logger, string hostId, ulong first, ulong last);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Agent {HostId} profile of stream '{Stream}' in batch {Sequence} rejected: {Reason}")]
     public static partial void ProfileRejected(ILogger logger, string hostId, string stream, ulong sequence, string reason);
 }

@@ -9,6 +9,7 @@ internal sealed class AggregatorMetrics
 {
     public const string AgentsConnectedName = "shadow.aggregator.agents.connected";
     public const string BatchesReceivedName = "shadow.aggregator.batches.received";
+    public const string BatchesLostName = "shadow.aggregator.batches.lost";
     public const string ProfilesStoredName = "shadow.aggregator.profiles.stored";
     public const string ProfilesRejectedName = "shadow.aggregator.profiles.rejected";
     public const string StoreWriteLatencyName = "shadow.aggregator.store.write.duration";
@@ -18,12 +19,15 @@ internal sealed class AggregatorMetrics
         var meter = meterFactory.Create(ShadowMeters.AggregatorMeter);
         meter.CreateObservableGauge(AgentsConnectedName, () => connections.Count, description: "Agents with an open stream");
         BatchesReceived = meter.CreateCounter<long>(BatchesReceivedName, description: "Profile batches received, duplicates included");
+        BatchesLost = meter.CreateCounter<long>(BatchesLostName, description: "Batches an agent dropped before sending (sequence gaps)");
         ProfilesStored = meter.CreateCounter<long>(ProfilesStoredName, description: "Profiles newly stored");
         ProfilesRejected = meter.CreateCounter<long>(ProfilesRejectedName, description: "Profiles rejected as invalid (tag reason)");
         StoreWriteLatency = meter.CreateHistogram<double>(StoreWriteLatencyName, unit: "ms", description: "Duration of one batch transaction");
     }
 
     public Counter<long> BatchesReceived { get; }
+
+    public Counter<long> BatchesLost { get; }
 
     public Counter<long> ProfilesStored { get; }
 
