@@ -193,35 +193,35 @@ internal static partial class DemoCommand
 
     private static async Task PrintUntilStoppedAsync(ProfileSubscription feed, ProfilePrinter printer, WorkloadGenerator generator, CancellationToken stop)
     {
-        var incidentAnnounced = false;
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var next = feed.Reader.ReadAsync(stop).AsTask();
-        while (!stop.IsCancellationRequested)
-        {
-            var ticked = tick.WaitForNextTickAsync(stop).AsTask();
-            var done = await Task.WhenAny(next, ticked);
-            if (done == next)
-            {
-                if (next.IsCanceled)
-                {
-                    break;
-                }
-
-                printer.Print(await next);
-                next = feed.Reader.ReadAsync(stop).AsTask();
-            }
-
-            if (!incidentAnnounced && printer.Options.Workload.InIncident(generator.ElapsedSeconds))
-            {
-                incidentAnnounced = true;
-                Console.WriteLine($"  !! incident injected at +{generator.ElapsedSeconds:F0}s: flash sale on /api/checkout " +
-                    "(25x its traffic, 4x latency, 12% 5xx) and a client release that cuts some lines short");
-            }
-        }
-
+        var announcer = AnnounceIncidentAsync(printer.Options.Workload, generator, stop);
         try
         {
-            await next;
+            await foreach (var item in feed.Reader.ReadAllAsync(stop))
+            {
+                printer.Print(item);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        await announcer;
+    }
+
+    private static async Task AnnounceIncidentAsync(WorkloadOptions workload, WorkloadGenerator generator, CancellationToken stop)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stop))
+            {
+                if (workload.InIncident(generator.ElapsedSeconds))
+                {
+                    Console.WriteLine($"  !! incident injected at +{generator.ElapsedSeconds:F0}s: flash sale on /api/checkout " +
+                        "(25x its traffic, 4x latency, 12% 5xx) and a client release that cuts some lines short");
+                    return;
+                }
+            }
         }
         catch (OperationCanceledException)
         {

@@ -21,7 +21,9 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var size = p.Numeric.FirstOrDefault(n => n.Field == "bytes");
         var v = p.Volume;
         var errors = v.Malformed + v.InvalidUtf8 + v.Oversize;
-        var marker = p.Partial ? "  (partial: closed at shutdown)" : Options.Workload.InIncident(elapsed) ? "  << incident" : "";
+        var end = (DateTimeOffset.FromUnixTimeMilliseconds(p.WindowEndUnixMs) - workloadStart).TotalSeconds;
+        var incident = elapsed < Options.Workload.IncidentAtSeconds + Options.Workload.IncidentSeconds && end > Options.Workload.IncidentAtSeconds;
+        var marker = p.Partial ? "  (partial window)" : incident ? "  << incident" : "";
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0}   {latency?.Mean ?? 0,12:F1} {latency?.Max ?? 0,8:F1} {size?.Mean ?? 0,10:F0}{marker}"));
