@@ -1,9 +1,17 @@
+using ShadowAgent.Benchmarks.Agent;
 using ShadowAgent.Benchmarks.Taps;
 
-if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
+// Scenarios that BenchmarkDotNet cannot run: native AOT builds, and whole processes measured from outside.
+return args switch
 {
-    return TapParseScenario.Run(args[2..]);
-}
+    ["scenario", "tap-parse", .. var rest] => TapParseScenario.Run(rest),
+    ["scenario", "agent-start", .. var rest] => AgentStartScenario.Run(rest),
+    _ => Usage(),
+};
 
-Console.Error.WriteLine("usage: ShadowAgent.Benchmarks.Scenarios scenario tap-parse [seconds]");
-return 2;
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ShadowAgent.Benchmarks.Scenarios scenario tap-parse [seconds]");
+    Console.Error.WriteLine("       ShadowAgent.Benchmarks.Scenarios scenario agent-start <path to shadow-agent> [runs] [idle seconds]");
+    return 2;
+}
