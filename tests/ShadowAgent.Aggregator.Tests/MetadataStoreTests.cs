@@ -56,7 +56,7 @@ public sealed class MetadataStoreTests
     }
 
     [Fact]
-    public async Task PruneOnce_ProfilesOlderThanRetention_Deleted()
+    public async Task Pruner_HourlyTimerPastRetention_DeletesOldProfilesOnly()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Agents.T0));
         await using var aggregator = await TestAggregator.StartAsync(time: clock);
@@ -71,10 +71,13 @@ public sealed class MetadataStoreTests
         var pruner = aggregator.Get<RetentionPruner>();
         Assert.Equal(0, await pruner.PruneOnceAsync(CancellationToken.None));
 
+        // Eight days on, the pruner's hourly timer is due and its run removes the profile past retention.
+        var reader = aggregator.Get<StoreReader>();
+        var stream = Assert.Single(reader.ListStreams());
         clock.Advance(TimeSpan.FromDays(8));
-        Assert.Equal(1, await pruner.PruneOnceAsync(CancellationToken.None));
-        var stream = Assert.Single(aggregator.Get<StoreReader>().ListStreams());
-        var left = Assert.Single(aggregator.Get<StoreReader>().ListProfiles(stream.StreamId, 10, null));
+        await Eventually.Until(() => reader.ListProfiles(stream.StreamId, 10, null).Count == 1, "the timer-driven prune ran");
+        Assert.Equal(0, await pruner.PruneOnceAsync(CancellationToken.None));
+        var left = Assert.Single(reader.ListProfiles(stream.StreamId, 10, null));
         Assert.Equal(Agents.T0 + (20_000 * 10_000L), left.WindowStartMs);
     }
 }

@@ -1,4 +1,4 @@
-namespace ShadowAgent.Agent.Tests;
+namespace ShadowAgent.Testing;
 
 /// <summary>Awaits a condition with a deadline; fails the test with a description when it does not hold in time.</summary>
 internal static class Eventually

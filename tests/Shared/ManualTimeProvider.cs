@@ -1,4 +1,4 @@
-namespace ShadowAgent.Agent.Tests;
+namespace ShadowAgent.Testing;
 
 /// <summary>A clock the test moves by hand; timers (Task.Delay, CancelAfter) fire when it passes their due time.</summary>
 internal sealed class ManualTimeProvider : TimeProvider
@@ -31,6 +31,9 @@ internal sealed class ManualTimeProvider : TimeProvider
             }
         }
     }
+
+    /// <summary>Moves the clock to <paramref name="time"/> (forward or back); timers due by then fire.</summary>
+    public void Set(DateTimeOffset time) => Advance(time - GetUtcNow());
 
     public void Advance(TimeSpan by)
     {
