@@ -5,7 +5,7 @@ internal static class Eventually
 {
     public static async Task Until(Func<bool> condition, string what, TimeSpan? timeout = null, Action? eachRound = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

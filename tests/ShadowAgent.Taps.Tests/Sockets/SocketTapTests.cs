@@ -60,7 +60,7 @@ public sealed class SocketTapTests
             client.Shutdown(SocketShutdown.Send);
         }
 
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 1, "the sink is closed");
+        await Eventually.Until(() => sinks.ClosedCount == 1, "the sink is closed");
         var sink = sinks.Opened.Single();
         Assert.Equal(1000, sink.Records.Count);
         Assert.Equal(Extract.Hash("u3"), sink.Records[3].KeyHashes[0]);
@@ -87,7 +87,7 @@ public sealed class SocketTapTests
             client.Shutdown(SocketShutdown.Send);
         }
 
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 1, "the sink is closed");
+        await Eventually.Until(() => sinks.ClosedCount == 1, "the sink is closed");
         var sink = sinks.Opened.Single();
         Assert.Equal(2, sink.Records.Count);
         Assert.Equal(Extract.Hash("ab"), sink.Records[0].KeyHashes[0]);
@@ -106,13 +106,13 @@ public sealed class SocketTapTests
         using (var client = await ConnectAsync(tap))
         {
             await SendAllAsync(client, Lines(10));
-            await Eventually.HoldsAsync(() => sinks.Opened.Count == 1 && sinks.Opened[0].Handled == 10, "the first lines are parsed");
+            await Eventually.Until(() => sinks.Opened.Count == 1 && sinks.Opened[0].Handled == 10, "the first lines are parsed");
             await SendAllAsync(client, "{\"user\":{\"id\":\"cut"u8.ToArray());
             client.LingerState = new LingerOption(true, 0);
             client.Close();
         }
 
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 1, "the reset connection's sink is closed");
+        await Eventually.Until(() => sinks.ClosedCount == 1, "the reset connection's sink is closed");
         var first = sinks.Opened[0];
         Assert.Equal(10, first.Records.Count);
         Assert.True(first.Errors.All(e => e.Error == RecordError.Malformed) && first.Errors.Count <= 1);
@@ -123,7 +123,7 @@ public sealed class SocketTapTests
             client.Shutdown(SocketShutdown.Send);
         }
 
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 2, "the second sink is closed");
+        await Eventually.Until(() => sinks.ClosedCount == 2, "the second sink is closed");
         Assert.Equal(5, sinks.Opened[1].Records.Count);
         Assert.Equal(1, sinks.CloseCalls(first));
     }
@@ -136,7 +136,7 @@ public sealed class SocketTapTests
 
         using var a = await ConnectAsync(tap);
         using var b = await ConnectAsync(tap);
-        await Eventually.HoldsAsync(() => sinks.Opened.Count == 2, "two connections are open");
+        await Eventually.Until(() => sinks.Opened.Count == 2, "two connections are open");
         using var c = await ConnectAsync(tap);
 
         // The rejected connection is closed by the tap: reading it ends (EOF or reset).
@@ -154,9 +154,9 @@ public sealed class SocketTapTests
 
         await SendAllAsync(a, Lines(3));
         a.Shutdown(SocketShutdown.Send);
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 1, "the first connection ends");
+        await Eventually.Until(() => sinks.ClosedCount == 1, "the first connection ends");
         using var d = await ConnectAsync(tap);
-        await Eventually.HoldsAsync(() => sinks.Opened.Count == 3, "a freed slot is used again");
+        await Eventually.Until(() => sinks.Opened.Count == 3, "a freed slot is used again");
     }
 
     [Fact]
@@ -183,9 +183,9 @@ public sealed class SocketTapTests
             client.Shutdown(SocketShutdown.Send);
         }
 
-        await Eventually.HoldsAsync(() => sinks.Opened.Count == 1 && sinks.Opened[0].DroppedBytes > 0, "records are shed");
+        await Eventually.Until(() => sinks.Opened.Count == 1 && sinks.Opened[0].DroppedBytes > 0, "records are shed");
         gate.Set();
-        await Eventually.HoldsAsync(() => sinks.ClosedCount == 1, "the sink is closed");
+        await Eventually.Until(() => sinks.ClosedCount == 1, "the sink is closed");
 
         var sink = sinks.Opened[0];
         Assert.Empty(sink.Errors);
@@ -213,7 +213,7 @@ public sealed class SocketTapTests
             await SendAllAsync(client, Lines(100 * (i + 1)));
         }
 
-        await Eventually.HoldsAsync(() => sinks.Opened.Count == 3 && sinks.Opened.Sum(s => s.Handled) == 600, "every line is parsed");
+        await Eventually.Until(() => sinks.Opened.Count == 3 && sinks.Opened.Sum(s => s.Handled) == 600, "every line is parsed");
 
         await tap.StopAsync(CancellationToken.None);
         await tap.DisposeAsync();
@@ -236,12 +236,12 @@ public sealed class SocketTapTests
         using var client = await ConnectAsync(tap);
         var first = Lines(1);
         await SendAllAsync(client, first);
-        await Eventually.HoldsAsync(() => sinks.Opened.Count == 1 && sinks.Opened[0].Handled == 1, "the parse loop is stuck in the first batch");
+        await Eventually.Until(() => sinks.Opened.Count == 1 && sinks.Opened[0].Handled == 1, "the parse loop is stuck in the first batch");
         var rest = Lines(50, 1);
         await SendAllAsync(client, rest);
 
         var stop = tap.StopAsync(new CancellationToken(canceled: true));
-        await Eventually.HoldsAsync(() => tap.AbortedConnections == 1, "the stuck connection is aborted");
+        await Eventually.Until(() => tap.AbortedConnections == 1, "the stuck connection is aborted");
         Assert.False(stop.IsCompleted);
         gate.Set();
         await stop.WaitAsync(TimeSpan.FromSeconds(30));
@@ -284,7 +284,7 @@ public sealed class SocketTapTests
             }
 
             // The refused second start probed the path with a connection of its own: that is the first sink.
-            await Eventually.HoldsAsync(() => sinks.ClosedCount == 2, "both sinks are closed");
+            await Eventually.Until(() => sinks.ClosedCount == 2, "both sinks are closed");
             Assert.Equal(0, sinks.Opened[0].TotalRecords);
             Assert.Equal(20, sinks.Opened[1].Records.Count);
             Assert.Equal(data.Length, sinks.Opened[1].TotalBytes);
