@@ -171,9 +171,10 @@ public sealed class SocketTap : IAsyncDisposable
 
             if (_connections.Count >= max)
             {
-                socket.Dispose();
+                // Counted before the close, so whoever sees the connection end also sees it counted.
                 _sinks.OnConnectionRejected();
                 TapLog.ConnectionRejected(_logger, _stream.Name, max);
+                socket.Dispose();
                 continue;
             }
 
