@@ -160,7 +160,9 @@ internal static partial class DemoCommand
         var psi = new ProcessStartInfo("/bin/sh")
         {
             // The shell only redirects the agent's log to a file; exec leaves the agent as our direct child.
-            ArgumentList = { "-c", "exec \"$0\" --config \"$1\" > \"$2\" 2>&1", options.AgentPath, config, log },
+            // setsid puts it in its own session: a terminal's Ctrl-C reaches only the demo, which stops the
+            // workload first and then the agent, so nothing sent is lost to the order of shutdown.
+            ArgumentList = { "-c", "exec setsid \"$0\" --config \"$1\" > \"$2\" 2>&1", options.AgentPath, config, log },
             UseShellExecute = false,
         };
         return Process.Start(psi) ?? throw new DemoException("could not start " + options.AgentPath);
