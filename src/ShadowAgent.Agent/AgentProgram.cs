@@ -39,7 +39,18 @@ internal static class AgentProgram
             return 0;
         }
 
-        using var host = Build(options);
+        IHost built;
+        try
+        {
+            built = Build(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"shadow-agent could not start: {ex.Message}");
+            return ExitFailed;
+        }
+
+        using var host = built;
         var taps = host.Services.GetServices<IHostedService>().OfType<TapService>().Single();
         try
         {
@@ -57,6 +68,14 @@ internal static class AgentProgram
         var elapsedMs = StartClock.ElapsedMs;
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ShadowAgent");
         AgentLog.Started(logger, HostFacts.AgentVersion, options.HostId, options.Streams.Count, options.Aggregator.Endpoint, elapsedMs);
+        if (host.Services.GetService<ISpoolStore>() is { } store)
+        {
+            AgentLog.SpoolRecovered(logger, options.Spool.Directory, store.Recovered.Count, store.Epoch);
+            if (store.Corrupt > 0)
+            {
+                AgentLog.SpoolCorrupt(logger, options.Spool.Directory, store.Corrupt);
+            }
+        }
         await host.WaitForShutdownAsync();
         return 0;
     }
@@ -84,7 +103,13 @@ internal static class AgentProgram
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UplinkMetrics>();
-        services.AddSingleton<IProfileSpool>(new MemoryProfileSpool(options.Aggregator.MaxUnackedBatches));
+        var store = OpenSpoolStore(options.Spool);
+        if (store is not null)
+        {
+            services.AddSingleton<ISpoolStore>(store);
+        }
+
+        services.AddSingleton<IProfileSpool>(new ProfileSpool(options.Aggregator.MaxUnackedBatches, options.Spool.MaxBytes, store));
         services.AddSingleton<AgentStreams>();
         services.AddSingleton(sp => new UplinkService(
             options,
@@ -100,5 +125,23 @@ internal static class AgentProgram
         services.AddHostedService<WindowCloser>();
         services.AddHostedService<TapService>();
         return builder.Build();
+    }
+
+    /// <exception cref="InvalidOperationException">The spool directory cannot be used; the message names the key.</exception>
+    private static DirectorySpoolStore? OpenSpoolStore(SpoolOptions spool)
+    {
+        if (spool.Directory.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return DirectorySpoolStore.Open(spool.Directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Agent:Spool:Directory: cannot use '{spool.Directory}': {ex.Message}", ex);
+        }
     }
 }

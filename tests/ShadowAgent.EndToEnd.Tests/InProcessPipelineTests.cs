@@ -105,4 +105,50 @@ public sealed class InProcessPipelineTests
         Assert.Equal(500, stream.Totals.Records);
         Assert.Equal(500, stream.Totals.Parsed);
     }
+
+    [Fact]
+    public async Task AgentRestartsWhileAggregatorIsAway_DiskSpoolDeliversEverythingOnce()
+    {
+        using var dir = new TempDirectory();
+        var grpcPort = FreePort.Next();
+        var options = RunningAgent.Options("spool-host", new Uri($"http://127.0.0.1:{grpcPort}"), "orders", TimeSpan.FromSeconds(1));
+        options.Spool.Directory = Path.Combine(dir.Path, "spool");
+        options.ShutdownTimeout = TimeSpan.FromSeconds(1);
+
+        // First run: nobody listens; every window, the partial one included, waits in the spool on disk.
+        var first = await RunningAgent.StartAsync(options);
+        using (var producer = await Producer.ConnectAsync(first.Tap))
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                await producer.SendAsync(Producer.Record(i, i));
+            }
+
+            producer.Finish();
+            await producer.WaitForTapCloseAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await first.DisposeAsync();
+        Assert.NotEmpty(Directory.GetFiles(options.Spool.Directory, "*.batch"));
+
+        // Second run: the aggregator is back; the recovered batches go first, then the new records.
+        await using var aggregator = await RunningAggregator.StartAsync(dir.Path, grpcPort);
+        var second = await RunningAgent.StartAsync(options);
+        using (var producer = await Producer.ConnectAsync(second.Tap))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await producer.SendAsync(Producer.Record(i, i));
+            }
+
+            producer.Finish();
+            await producer.WaitForTapCloseAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await second.DisposeAsync();
+        var stream = await aggregator.WaitForRecordsAsync("spool-host", "orders", 500, TimeSpan.FromSeconds(30));
+        Assert.Equal(500, stream.Totals.Records);
+        Assert.Equal(500, stream.Totals.Parsed);
+        Assert.Empty(Directory.GetFiles(options.Spool.Directory, "*.batch"));
+    }
 }

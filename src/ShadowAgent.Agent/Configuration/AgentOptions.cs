@@ -15,6 +15,8 @@ public sealed class AgentOptions
 
     public AggregatorOptions Aggregator { get; set; } = new();
 
+    public SpoolOptions Spool { get; set; } = new();
+
     public List<StreamOptions> Streams { get; set; } = [];
 
     /// <summary>How long shutdown may take: draining taps, sending the partial window and waiting for its ack.</summary>

@@ -43,6 +43,16 @@ internal static class AgentOptionsValidator
             errors.Add($"Agent:Aggregator:AckTimeout: {a.AckTimeout} is outside 00:00:00.1 to 01:00:00.");
         }
 
+        if (options.Spool.Directory.Length > 0 && !Path.IsPathFullyQualified(options.Spool.Directory))
+        {
+            errors.Add($"Agent:Spool:Directory: '{options.Spool.Directory}' is not an absolute path.");
+        }
+
+        if (options.Spool.MaxBytes is < 1024 * 1024 or > 64L * 1024 * 1024 * 1024)
+        {
+            errors.Add($"Agent:Spool:MaxBytes: {options.Spool.MaxBytes} is outside 1048576 to 68719476736.");
+        }
+
         if (options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add($"Agent:ShutdownTimeout: {options.ShutdownTimeout} is outside 00:00:00 to 00:10:00.");

@@ -8,7 +8,8 @@ namespace ShadowAgent.Agent.Configuration;
 /// </summary>
 internal static class KnownKeys
 {
-    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Spool", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
     private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window");
     private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
@@ -24,6 +25,10 @@ internal static class KnownKeys
             else if (Is(child, "Aggregator"))
             {
                 CheckChildren(child, Aggregator, errors);
+            }
+            else if (Is(child, "Spool"))
+            {
+                CheckChildren(child, Spool, errors);
             }
             else if (Is(child, "Streams"))
             {

@@ -13,6 +13,12 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Taps stopped; {Profiles} profiles of the current windows queued as partial")]
     public static partial void ClosedAtShutdown(ILogger logger, int profiles);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Spool {Directory}: {Recovered} unacknowledged batches recovered for resending under epoch {Epoch:x16}")]
+    public static partial void SpoolRecovered(ILogger logger, string directory, int recovered, ulong epoch);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Spool {Directory}: {Corrupt} batch files could not be read back and were set aside as *.corrupt")]
+    public static partial void SpoolCorrupt(ILogger logger, string directory, int corrupt);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Window closing failed for stream {Stream}")]
     public static partial void CloseFailed(ILogger logger, string stream, Exception exception);
 }

@@ -4,12 +4,17 @@ namespace ShadowAgent.Agent.Uplink;
 
 /// <summary>
 /// The outbox of profile batches waiting for the aggregator's acknowledgement. Bounded: when full, the
-/// oldest batch is dropped and counted. In memory now; a disk spool that survives restarts implements the
-/// same contract. Safe for concurrent use (window closer appends, the link trims and reads).
+/// oldest batch is dropped and counted. Safe for concurrent use (window closer appends, the link trims and reads).
 /// </summary>
 internal interface IProfileSpool
 {
     int Capacity { get; }
+
+    /// <summary>
+    /// The epoch batch sequence numbers are scoped to: random per process for a spool in memory, kept across
+    /// restarts by a spool on disk while it still holds unacknowledged batches.
+    /// </summary>
+    ulong SessionEpoch { get; }
 
     int Count { get; }
 

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Net.Http;
-using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +56,7 @@ internal sealed class UplinkService : BackgroundService
             AgentVersion = HostFacts.AgentVersion,
             ProtocolVersion = HostFacts.ProtocolVersion,
             Resources = HostFacts.ReadResources(),
-            SessionEpoch = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)),
+            SessionEpoch = spool.SessionEpoch,
             AgentStartUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         _hello.Capabilities.AddRange(HostFacts.Capabilities);

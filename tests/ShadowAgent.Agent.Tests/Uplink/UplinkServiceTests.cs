@@ -18,7 +18,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
     private readonly ManualTimeProvider _time = new(T0);
     private readonly UplinkMetrics _metrics = new();
     private FakeAggregator _server = null!;
-    private MemoryProfileSpool _spool = null!;
+    private ProfileSpool _spool = null!;
     private UplinkService _uplink = null!;
 
     public async Task InitializeAsync()
@@ -53,7 +53,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
             },
             Streams = [new StreamOptions { Name = "web", Tap = new TapOptions { Address = "127.0.0.1:7410" }, NumericFields = ["latency"] }],
         };
-        _spool = new MemoryProfileSpool(capacity);
+        _spool = new ProfileSpool(capacity);
         _uplink = new UplinkService(options, _spool, _time, NullLogger<UplinkService>.Instance, _metrics, new Random(42));
     }
 

@@ -3,14 +3,14 @@ using ShadowAgent.Protocol.V1;
 
 namespace ShadowAgent.Agent.Tests.Uplink;
 
-public sealed class MemoryProfileSpoolTests
+public sealed class ProfileSpoolTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_735_689_600_000);
 
     [Fact]
     public void Append_Full_DropsOldestAndCounts()
     {
-        var spool = new MemoryProfileSpool(capacity: 2);
+        var spool = new ProfileSpool(capacity: 2);
 
         spool.Append([new ShadowProfile { Stream = "a" }], T0, out var d1);
         spool.Append([new ShadowProfile { Stream = "b" }], T0.AddSeconds(1), out var d2);
@@ -27,7 +27,7 @@ public sealed class MemoryProfileSpoolTests
     [Fact]
     public void TrimThrough_Cumulative_RemovesUpToSequence()
     {
-        var spool = new MemoryProfileSpool(capacity: 10);
+        var spool = new ProfileSpool(capacity: 10);
         for (var i = 0; i < 5; i++)
         {
             spool.Append([], T0, out _);
@@ -38,5 +38,20 @@ public sealed class MemoryProfileSpoolTests
         Assert.Equal([4ul, 5ul], spool.After(0).Select(b => b.Sequence));
         Assert.Equal([5ul], spool.After(4).Select(b => b.Sequence));
         Assert.Equal(5ul, spool.LastSequence);
+    }
+
+    [Fact]
+    public void Append_OverMaxBytes_DropsOldestUntilItFits()
+    {
+        var big = new ShadowProfile { Stream = new string('x', 600) };
+        var spool = new ProfileSpool(capacity: 100, maxBytes: 1500);
+        for (var i = 0; i < 5; i++)
+        {
+            spool.Append([big], T0, out _);
+        }
+
+        Assert.Equal(2, spool.Count);
+        Assert.Equal(3, spool.DroppedTotal);
+        Assert.Equal([4ul, 5ul], spool.After(0).Select(b => b.Sequence));
     }
 }

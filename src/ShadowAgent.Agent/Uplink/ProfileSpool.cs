@@ -1,25 +1,45 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Google.Protobuf;
 using ShadowAgent.Protocol.V1;
 
 namespace ShadowAgent.Agent.Uplink;
 
 /// <summary>
-/// In-memory <see cref="IProfileSpool"/>. Full policy: drop the OLDEST batch and count it, so window closing
-/// never waits on the network and the aggregator gets the most recent state first when the link returns.
+/// The outbox of profile batches, bounded in batches and in bytes. Full policy: drop the OLDEST batch and
+/// count it, so window closing never waits on the network and the aggregator gets the most recent state
+/// first when the link returns. With an <see cref="ISpoolStore"/> every batch is also on disk until it is
+/// acknowledged, and survives a restart of the agent.
 /// </summary>
-internal sealed class MemoryProfileSpool : IProfileSpool
+internal sealed class ProfileSpool : IProfileSpool
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<SpooledBatch> _batches = new();
+    private readonly ISpoolStore? _store;
     private ulong _lastSequence;
+    private long _bytes;
     private long _droppedTotal;
 
-    public MemoryProfileSpool(int capacity)
+    public ProfileSpool(int capacity, long maxBytes = long.MaxValue, ISpoolStore? store = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
+        MaxBytes = maxBytes;
+        _store = store;
+        SessionEpoch = store?.Epoch ?? BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
+        foreach (var batch in store?.Recovered ?? [])
+        {
+            _batches.AddLast(batch);
+            _bytes += batch.Batch.CalculateSize();
+            _lastSequence = batch.Sequence;
+        }
     }
 
     public int Capacity { get; }
+
+    public long MaxBytes { get; }
+
+    public ulong SessionEpoch { get; }
 
     public int Count
     {
@@ -63,14 +83,17 @@ internal sealed class MemoryProfileSpool : IProfileSpool
             var batch = new ProfileBatch { Sequence = ++_lastSequence };
             batch.Profiles.AddRange(profiles);
             var spooled = new SpooledBatch(batch.Sequence, batch, now);
+            var size = batch.CalculateSize();
             dropped = 0;
-            while (_batches.Count >= Capacity)
+            while (_batches.First is { } oldest && (_batches.Count >= Capacity || _bytes + size > MaxBytes))
             {
-                _batches.RemoveFirst();
+                Remove(oldest);
                 dropped++;
             }
 
+            _store?.Write(spooled);
             _batches.AddLast(spooled);
+            _bytes += size;
             Interlocked.Add(ref _droppedTotal, dropped);
             return spooled;
         }
@@ -83,7 +106,7 @@ internal sealed class MemoryProfileSpool : IProfileSpool
             var removed = 0;
             while (_batches.First is { } first && first.Value.Sequence <= sequence)
             {
-                _batches.RemoveFirst();
+                Remove(first);
                 removed++;
             }
 
@@ -106,5 +129,12 @@ internal sealed class MemoryProfileSpool : IProfileSpool
 
             return result;
         }
+    }
+
+    private void Remove(LinkedListNode<SpooledBatch> node)
+    {
+        _batches.Remove(node);
+        _bytes -= node.Value.Batch.CalculateSize();
+        _store?.Delete(node.Value.Sequence);
     }
 }
