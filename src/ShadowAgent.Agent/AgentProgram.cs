@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Hosting;
 using ShadowAgent.Agent.Uplink;
+using ShadowAgent.Core.Streams;
+using ShadowAgent.Core.Telemetry;
 
 namespace ShadowAgent.Agent;
 
@@ -55,11 +57,13 @@ internal static class AgentProgram
         try
         {
             taps.Bind();
+            host.Services.GetService<MetricsEndpoint>()?.Bind();
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            // The message names the stream and the address; nothing else has started yet.
-            Console.Error.WriteLine($"shadow-agent could not start: {ex.Message}");
+            // The message names the stream (or the metrics key) and the address; nothing else has started yet.
+            var what = ex is System.Net.Sockets.SocketException ? $"Agent:Metrics:Listen: '{options.Metrics.Listen}': {ex.Message}" : ex.Message;
+            Console.Error.WriteLine($"shadow-agent could not start: {what}");
             await taps.DisposeAsync();
             return ExitFailed;
         }
@@ -124,6 +128,13 @@ internal static class AgentProgram
         services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
         services.AddHostedService<WindowCloser>();
         services.AddHostedService<TapService>();
+        if (options.Metrics.Listen.Length > 0 && StreamOptionsValidator.TryParseTcpAddress(options.Metrics.Listen, out var metricsAt))
+        {
+            services.AddSingleton(_ => new PrometheusExporter());
+            services.AddSingleton(sp => new MetricsEndpoint(
+                metricsAt, sp.GetRequiredService<PrometheusExporter>(), sp.GetRequiredService<ILogger<MetricsEndpoint>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpoint>());
+        }
         return builder.Build();
     }
 

@@ -17,6 +17,8 @@ public sealed class AgentOptions
 
     public SpoolOptions Spool { get; set; } = new();
 
+    public MetricsOptions Metrics { get; set; } = new();
+
     public List<StreamOptions> Streams { get; set; } = [];
 
     /// <summary>How long shutdown may take: draining taps, sending the partial window and waiting for its ack.</summary>

@@ -53,6 +53,11 @@ internal static class AgentOptionsValidator
             errors.Add($"Agent:Spool:MaxBytes: {options.Spool.MaxBytes} is outside 1048576 to 68719476736.");
         }
 
+        if (options.Metrics.Listen.Length > 0 && !StreamOptionsValidator.TryParseTcpAddress(options.Metrics.Listen, out _))
+        {
+            errors.Add($"Agent:Metrics:Listen: '{options.Metrics.Listen}' is not an ip:port (for example 127.0.0.1:7411).");
+        }
+
         if (options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add($"Agent:ShutdownTimeout: {options.ShutdownTimeout} is outside 00:00:00 to 00:10:00.");

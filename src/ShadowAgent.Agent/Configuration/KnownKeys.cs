@@ -8,7 +8,8 @@ namespace ShadowAgent.Agent.Configuration;
 /// </summary>
 internal static class KnownKeys
 {
-    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Spool", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Spool", "Metrics", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Metrics = Set("Listen");
     private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
     private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window");
@@ -29,6 +30,10 @@ internal static class KnownKeys
             else if (Is(child, "Spool"))
             {
                 CheckChildren(child, Spool, errors);
+            }
+            else if (Is(child, "Metrics"))
+            {
+                CheckChildren(child, Metrics, errors);
             }
             else if (Is(child, "Streams"))
             {

@@ -19,6 +19,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Spool {Directory}: {Corrupt} batch files could not be read back and were set aside as *.corrupt")]
     public static partial void SpoolCorrupt(ILogger logger, string directory, int corrupt);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Metrics served on http://{EndPoint}/metrics")]
+    public static partial void MetricsListening(ILogger logger, System.Net.EndPoint endPoint);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Window closing failed for stream {Stream}")]
     public static partial void CloseFailed(ILogger logger, string stream, Exception exception);
 }

@@ -143,6 +143,7 @@ internal static partial class DemoCommand
               "Agent": {
                 "HostId": "demo-host",
                 "Aggregator": { "Endpoint": "http://127.0.0.1:{{options.GrpcPort}}" },
+                "Metrics": { "Listen": "127.0.0.1:{{options.TapPort + 1}}" },
                 "Streams": [
                   {
                     "Name": "{{StreamName}}",
@@ -255,7 +256,7 @@ internal static partial class DemoCommand
         Console.WriteLine($"""
             ShadowAgent demo
               aggregator  gRPC 127.0.0.1:{options.GrpcPort}   API http://127.0.0.1:{options.HttpPort}/api/v1/streams   metrics /metrics
-              agent       {options.AgentPath} (pid file-less child; log {Path.Combine(workDir, "agent.log")})
+              agent       {options.AgentPath} (log {Path.Combine(workDir, "agent.log")}, metrics http://127.0.0.1:{options.TapPort + 1}/metrics)
               stream      '{StreamName}' on tcp 127.0.0.1:{options.TapPort}, {options.WindowSeconds}s windows, keys user.id route region
               workload    a day of checkout traffic in {options.Workload.DaySeconds:F0}s, peak {options.Workload.PeakRate:N0} records/s, incident at +{options.Workload.IncidentAtSeconds:F0}s
             Each row is one profile as the aggregator stored it. Ctrl-C stops.

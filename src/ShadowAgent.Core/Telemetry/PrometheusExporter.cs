@@ -144,7 +144,14 @@ public sealed class PrometheusExporter : IDisposable
                 _ => (Kind.Gauge, false), // observable gauges, observable up-down counters, Gauge<T>: last value
             };
 
-            var baseName = SanitizeName(instrument.Name) + UnitSuffix(instrument.Unit);
+            var baseName = SanitizeName(instrument.Name);
+            var suffix = UnitSuffix(instrument.Unit);
+            if (!baseName.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                // Prometheus names carry their unit once: shadow.stage.bytes in By is shadow_stage_bytes.
+                baseName += suffix;
+            }
+
             Name = _kind == Kind.Counter && !baseName.EndsWith("_total", StringComparison.Ordinal) ? baseName + "_total" : baseName;
             _help = (instrument.Description ?? instrument.Name).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         }
