@@ -95,7 +95,7 @@ public sealed partial class DDSketch
             PbInterpolation.None => DDSketchMappingKind.Logarithmic,
             PbInterpolation.Cubic => DDSketchMappingKind.CubicallyInterpolated,
             _ => throw new FormatException(
-                $"DDSketch mapping interpolation {mapping.Interpolation} is not supported (only NONE and CUBIC are)."),
+                $"DDSketch mapping interpolation {InterpolationName(mapping.Interpolation)} is not supported (only NONE and CUBIC are)."),
         };
 
         if (!(mapping.Gamma > 1) || double.IsInfinity(mapping.Gamma))
@@ -110,6 +110,10 @@ public sealed partial class DDSketch
 
         return DDSketchMapping.Create(kind, mapping.Gamma, mapping.IndexOffset);
     }
+
+    // The name as the .proto spells it (LINEAR, QUADRATIC), or the number for a value the schema does not define.
+    private static string InterpolationName(PbInterpolation interpolation) =>
+        Enum.IsDefined(interpolation) ? interpolation.ToString().ToUpperInvariant() : ((int)interpolation).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void ReadStore(PbStore? message, DenseBinStore store, string field)
     {
