@@ -23,8 +23,9 @@ namespace ShadowAgent.Sketches.Quantiles;
 /// input; q = 0 and q = 1 return the exact minimum and maximum. An empty sketch answers NaN.
 /// </para>
 /// <para>
-/// Default mapping: the cubically interpolated one. Measured in QuantileBenchmarks, its index costs a few float
-/// operations against a call to Math.Log, for about 1% more bins at the same α.
+/// Default mapping: the cubically interpolated one. Measured in QuantileBenchmarks (lognormal values, .NET 10,
+/// 2-core shared machine): Add 5.4 ns with it against 7.6 ns with the exact logarithm, both allocation-free; its
+/// index costs a few float operations instead of a call to Math.Log, for about 1% more bins at the same α.
 /// </para>
 /// Not thread-safe: one writer per sketch, merge sketches across threads.
 /// </remarks>
