@@ -199,6 +199,20 @@ public sealed class ShapeRecorderTests
     }
 
     [Fact]
+    public void TryExtract_FieldOrderDiffers_SameHashesAndTypes()
+    {
+        var (first, one) = Create();
+        var (second, two) = Create();
+
+        Assert.True(Feed(first, """{"a":1,"b":{"c":"x","d":[true]}}"""));
+        Assert.True(Feed(second, """{"b":{"d":[false],"c":"y"},"a":2.5}"""));
+
+        var x = Shape(one).Values.Select(f => (f.PathHash, f.Types)).Order();
+        var y = Shape(two).Values.Select(f => (f.PathHash, f.Types)).Order();
+        Assert.Equal(x, y);
+    }
+
+    [Fact]
     public void Reset_ForgetsWindow_KeysStayStableAcrossWindows()
     {
         var (extractor, recorder) = Create();
