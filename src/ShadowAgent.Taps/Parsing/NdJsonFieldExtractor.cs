@@ -14,8 +14,10 @@ namespace ShadowAgent.Taps.Parsing;
 /// </summary>
 internal sealed class NdJsonFieldExtractor
 {
+    /// <summary>The reader's nesting limit; deeper records are malformed.</summary>
+    internal const int MaxDepth = 64;
+
     // Built once: no trailing commas, one value per input.
-    private const int MaxDepth = 64;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -24,6 +26,7 @@ internal sealed class NdJsonFieldExtractor
     private readonly FieldNode _root;
     private readonly ulong[] _keyHashes;
     private readonly double[] _numbers;
+    private readonly ShapeRecorder? _shape;
 
     // Trie node of each open container, indexed by depth; sized for the reader's depth limit.
     private readonly FieldNode?[] _stack = new FieldNode?[MaxDepth + 1];
@@ -34,12 +37,18 @@ internal sealed class NdJsonFieldExtractor
     private ulong _numbersSeen;
     private ulong _numbersNotNumeric;
 
-    public NdJsonFieldExtractor(FieldTrie fields)
+    /// <param name="fields">The stream's configured fields.</param>
+    /// <param name="shape">When set, every successfully extracted record's shape is recorded into it.</param>
+    public NdJsonFieldExtractor(FieldTrie fields, ShapeRecorder? shape = null)
     {
+        _shape = shape;
         _root = fields.Root;
         _keyHashes = new ulong[fields.KeyCount];
         _numbers = new double[fields.NumberCount];
     }
+
+    /// <summary>The recorder of this connection's record shapes, or null when the stream does not observe them.</summary>
+    public ShapeRecorder? Shape => _shape;
 
     /// <summary>The fields of the record last extracted successfully.</summary>
     public RecordView View(int bytes) =>
@@ -64,7 +73,19 @@ internal sealed class NdJsonFieldExtractor
         error = RecordError.Malformed;
         try
         {
-            return ReadRecord(line);
+            if (_shape is null)
+            {
+                return ReadRecord(line, default(NoShape));
+            }
+
+            _shape.BeginRecord();
+            if (!ReadRecord(line, new RecordShape(_shape)))
+            {
+                return false;
+            }
+
+            _shape.CommitRecord();
+            return true;
         }
         catch (JsonException)
         {
@@ -77,7 +98,8 @@ internal sealed class NdJsonFieldExtractor
     /// container is kept on an explicit stack (null inside containers no configured path enters), so
     /// unconfigured values cost a token read and nothing else.
     /// </summary>
-    private bool ReadRecord(ReadOnlySpan<byte> line)
+    private bool ReadRecord<TShape>(ReadOnlySpan<byte> line, TShape shape)
+        where TShape : struct, IShapeHooks
     {
         var reader = new Utf8JsonReader(line, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -94,6 +116,7 @@ internal sealed class NdJsonFieldExtractor
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
+                    shape.Property(ref reader);
                     pending = node is null ? null : Match(ref reader, node);
                     break;
 
@@ -101,6 +124,7 @@ internal sealed class NdJsonFieldExtractor
                 case JsonTokenType.StartArray:
                     // Depth is bounded by the reader's MaxDepth, which the stack is sized for.
                     stack[depth++] = node;
+                    shape.Start(reader.TokenType == JsonTokenType.StartArray);
                     if (pending is not null)
                     {
                         Claim(pending, out _, out var wantNumber);
@@ -121,9 +145,11 @@ internal sealed class NdJsonFieldExtractor
                     }
 
                     node = stack[--depth];
+                    shape.End();
                     break;
 
                 default:
+                    shape.Scalar(reader.TokenType);
                     if (pending is not null)
                     {
                         ReadScalar(ref reader, pending);

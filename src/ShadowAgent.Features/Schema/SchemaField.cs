@@ -1,0 +1,7 @@
+namespace ShadowAgent.Features.Schema;
+
+/// <summary>
+/// One field path of a <see cref="SchemaSnapshot"/>: its hash (the identity; equal across hosts), its display
+/// text, the union of the types it had and the number of records that carried it.
+/// </summary>
+public readonly record struct SchemaField(ulong PathHash, string Path, SchemaTypes Types, long Records);
