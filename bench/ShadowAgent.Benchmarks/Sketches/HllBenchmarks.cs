@@ -5,8 +5,8 @@ using ShadowAgent.Sketches.Cardinality;
 namespace ShadowAgent.Benchmarks.Sketches;
 
 /// <summary>
-/// HLL update cost at lgK 12 with pre-hashed keys (10^3 keys keep the sketch in its coupon set; 10^5 and 10^7
-/// are register updates), and the MurmurHash3 cost of producing those hashes, measured separately.
+/// HLL update cost at lgK 12 with pre-hashed keys (all three sizes end in HLL mode: a lgK 12 coupon set holds at
+/// most 384 coupons), and the MurmurHash3 cost of producing those hashes, measured separately.
 /// </summary>
 [MemoryDiagnoser]
 public class HllBenchmarks
