@@ -1,3 +1,5 @@
+using ShadowAgent.Core.Records;
+
 namespace ShadowAgent.Features.Schema;
 
 /// <summary>
@@ -95,7 +97,7 @@ public sealed class SchemaDriftTracker
             _gone.Remove(field.PathHash);
             if (!baseline.TryGetField(field.PathHash, out var old))
             {
-                events.Add(new SchemaDriftEvent(SchemaDriftKind.FieldAppeared, field.PathHash, field.Path, SchemaTypes.None, field.Types, 0, share));
+                events.Add(new SchemaDriftEvent(SchemaDriftKind.FieldAppeared, field.PathHash, field.Path, JsonTypes.None, field.Types, 0, share));
                 continue;
             }
 
@@ -120,20 +122,20 @@ public sealed class SchemaDriftTracker
             {
                 if (_gone.Add(old.PathHash))
                 {
-                    events.Add(new SchemaDriftEvent(SchemaDriftKind.FieldDisappeared, old.PathHash, old.Path, old.Types, SchemaTypes.None, oldShare, 0));
+                    events.Add(new SchemaDriftEvent(SchemaDriftKind.FieldDisappeared, old.PathHash, old.Path, old.Types, JsonTypes.None, oldShare, 0));
                     _reportedShare[old.PathHash] = 0;
                 }
             }
             else
             {
-                ShareShifted(events, old, oldShare, SchemaTypes.None, 0);
+                ShareShifted(events, old, oldShare, JsonTypes.None, 0);
             }
         }
 
         return events;
     }
 
-    private void ShareShifted(List<SchemaDriftEvent> events, in SchemaField old, double oldShare, SchemaTypes types, double share)
+    private void ShareShifted(List<SchemaDriftEvent> events, in SchemaField old, double oldShare, JsonTypes types, double share)
     {
         if (Math.Abs(share - oldShare) < ShareShift)
         {

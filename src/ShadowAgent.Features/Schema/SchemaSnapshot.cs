@@ -1,3 +1,5 @@
+using ShadowAgent.Core.Records;
+
 namespace ShadowAgent.Features.Schema;
 
 /// <summary>
@@ -145,7 +147,7 @@ public sealed class SchemaSnapshot
     }
 
     // MurmurHash3's fmix64 (Appleby, 2011) over the path hash with the types folded in by an odd multiplier.
-    private static ulong FieldHash(ulong pathHash, SchemaTypes types)
+    private static ulong FieldHash(ulong pathHash, JsonTypes types)
     {
         var k = pathHash ^ ((ulong)types * 0x9E3779B97F4A7C15);
         k ^= k >> 33;

@@ -1,3 +1,5 @@
+using ShadowAgent.Core.Records;
+
 namespace ShadowAgent.Taps.Parsing;
 
 /// <summary>
@@ -5,4 +7,4 @@ namespace ShadowAgent.Taps.Parsing;
 /// its display text (cut to the recorder's limit, ending in '…' when cut), the types it had and the number
 /// of records that carried it.
 /// </summary>
-public readonly record struct ShapeField(ulong PathHash, string Path, ShapeTypes Types, long Records);
+public readonly record struct ShapeField(ulong PathHash, string Path, JsonTypes Types, long Records);

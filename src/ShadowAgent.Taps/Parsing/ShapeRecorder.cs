@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using ShadowAgent.Core.Records;
 
 namespace ShadowAgent.Taps.Parsing;
 
@@ -40,9 +41,9 @@ public sealed class ShapeRecorder
     // Entries, dense in first-seen order.
     private readonly ulong[] _hashes;
     private readonly string[] _paths;
-    private readonly ShapeTypes[] _types;
+    private readonly JsonTypes[] _types;
     private readonly long[] _records;
-    private readonly ShapeTypes[] _recordTypes;
+    private readonly JsonTypes[] _recordTypes;
     private readonly uint[] _stamps;
 
     // Entries touched by the record being read, each once (the stamp says whether it was).
@@ -78,9 +79,9 @@ public sealed class ShapeRecorder
         _slotMask = slots - 1;
         _hashes = new ulong[maxFields];
         _paths = new string[maxFields];
-        _types = new ShapeTypes[maxFields];
+        _types = new JsonTypes[maxFields];
         _records = new long[maxFields];
-        _recordTypes = new ShapeTypes[maxFields];
+        _recordTypes = new JsonTypes[maxFields];
         _stamps = new uint[maxFields];
         _touched = new int[maxFields];
     }
@@ -176,7 +177,7 @@ public sealed class ShapeRecorder
     internal void Start(bool isArray)
     {
         var entry = ValueEntry();
-        Observe(entry, isArray ? ShapeTypes.Array : ShapeTypes.Object);
+        Observe(entry, isArray ? JsonTypes.Array : JsonTypes.Object);
 
         // The extractor's depth check runs before this; the reader's MaxDepth bounds it.
         var depth = ++_depth;
@@ -188,12 +189,12 @@ public sealed class ShapeRecorder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void End() => _depth--;
 
-    private static ShapeTypes TypeOf(JsonTokenType token) => token switch
+    private static JsonTypes TypeOf(JsonTokenType token) => token switch
     {
-        JsonTokenType.String => ShapeTypes.String,
-        JsonTokenType.Number => ShapeTypes.Number,
-        JsonTokenType.True or JsonTokenType.False => ShapeTypes.Boolean,
-        _ => ShapeTypes.Null,
+        JsonTokenType.String => JsonTypes.String,
+        JsonTokenType.Number => JsonTypes.Number,
+        JsonTokenType.True or JsonTokenType.False => JsonTypes.Boolean,
+        _ => JsonTypes.Null,
     };
 
     /// <summary>The entry the next value belongs to: the pending member of an object, or an array's elements.</summary>
@@ -227,7 +228,7 @@ public sealed class ShapeRecorder
         return element;
     }
 
-    private void Observe(int entry, ShapeTypes type)
+    private void Observe(int entry, JsonTypes type)
     {
         if (entry < 0)
         {
@@ -279,7 +280,7 @@ public sealed class ShapeRecorder
         var entry = _count++;
         slots[slot] = entry + 1;
         _hashes[entry] = hash;
-        _types[entry] = ShapeTypes.None;
+        _types[entry] = JsonTypes.None;
         _records[entry] = 0;
         _paths[entry] = PathText(parent == RootEntry ? null : _paths[parent], name, isElement);
         return entry;

@@ -1,3 +1,4 @@
+using ShadowAgent.Core.Records;
 using ShadowAgent.Features.Schema;
 using static ShadowAgent.Features.Tests.Schema.SchemaSnapshotTests;
 
@@ -5,12 +6,12 @@ namespace ShadowAgent.Features.Tests.Schema;
 
 public sealed class SchemaDriftTrackerTests
 {
-    private const SchemaTypes S = SchemaTypes.String;
-    private const SchemaTypes N = SchemaTypes.Number;
+    private const JsonTypes S = JsonTypes.String;
+    private const JsonTypes N = JsonTypes.Number;
 
     private static SchemaSnapshot W(long records, params SchemaField[] fields) => SchemaSnapshot.Create(records, 0, fields);
 
-    private static SchemaDriftEvent E(SchemaDriftKind kind, string path, SchemaTypes oldTypes, SchemaTypes newTypes, double oldShare, double newShare) =>
+    private static SchemaDriftEvent E(SchemaDriftKind kind, string path, JsonTypes oldTypes, JsonTypes newTypes, double oldShare, double newShare) =>
         new(kind, F(path, default, 0).PathHash, path, oldTypes, newTypes, oldShare, newShare);
 
     [Fact]
@@ -38,14 +39,14 @@ public sealed class SchemaDriftTrackerTests
         tracker.Observe(W(10, F("a", N, 10), F("b", S, 10), F("c", S, 3), F("d", N, 10)));
 
         // c goes from 0.3 to 0 (not common: a shift), b disappears, a gains a type, e appears, d drops to half.
-        var events = tracker.Observe(W(10, F("a", N | S, 10), F("d", N, 5), F("e", SchemaTypes.Boolean, 2)));
+        var events = tracker.Observe(W(10, F("a", N | S, 10), F("d", N, 5), F("e", JsonTypes.Boolean, 2)));
 
         Assert.Equal(
             [
-                E(SchemaDriftKind.FieldAppeared, "e", SchemaTypes.None, SchemaTypes.Boolean, 0, 0.2),
-                E(SchemaDriftKind.FieldDisappeared, "b", S, SchemaTypes.None, 1, 0),
+                E(SchemaDriftKind.FieldAppeared, "e", JsonTypes.None, JsonTypes.Boolean, 0, 0.2),
+                E(SchemaDriftKind.FieldDisappeared, "b", S, JsonTypes.None, 1, 0),
                 E(SchemaDriftKind.TypeChanged, "a", N, N | S, 1, 1),
-                E(SchemaDriftKind.ShareShifted, "c", S, SchemaTypes.None, 0.3, 0),
+                E(SchemaDriftKind.ShareShifted, "c", S, JsonTypes.None, 0.3, 0),
                 E(SchemaDriftKind.ShareShifted, "d", N, N, 1, 0.5),
             ],
             events);
@@ -79,7 +80,7 @@ public sealed class SchemaDriftTrackerTests
 
         tracker.Observe(W(10, F("a", N, 10), F("z", N, 10)));
         var gone = tracker.Observe(W(10, F("z", N, 10)));
-        Assert.Equal([E(SchemaDriftKind.FieldDisappeared, "a", N, SchemaTypes.None, 1, 0)], gone);
+        Assert.Equal([E(SchemaDriftKind.FieldDisappeared, "a", N, JsonTypes.None, 1, 0)], gone);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class SchemaDriftTrackerTests
     public void Observe_TypeSubsetOfBaseline_NoTypeChange()
     {
         var tracker = new SchemaDriftTracker();
-        tracker.Observe(W(10, F("a", N | SchemaTypes.Null, 10)));
+        tracker.Observe(W(10, F("a", N | JsonTypes.Null, 10)));
 
         Assert.Empty(tracker.Observe(W(10, F("a", N, 10))));
     }

@@ -35,14 +35,14 @@ public sealed class ShapeRecorderTests
 
         var shape = Shape(recorder);
         Assert.Equal(["a", "b", "b.c", "b.d", "b.d[]", "b.d[].e", "f", "g"], shape.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(ShapeTypes.Number, shape["a"].Types);
-        Assert.Equal(ShapeTypes.Object, shape["b"].Types);
-        Assert.Equal(ShapeTypes.String, shape["b.c"].Types);
-        Assert.Equal(ShapeTypes.Array, shape["b.d"].Types);
-        Assert.Equal(ShapeTypes.Number | ShapeTypes.String | ShapeTypes.Null | ShapeTypes.Object, shape["b.d[]"].Types);
-        Assert.Equal(ShapeTypes.Boolean, shape["b.d[].e"].Types);
-        Assert.Equal(ShapeTypes.Array, shape["f"].Types);
-        Assert.Equal(ShapeTypes.Null, shape["g"].Types);
+        Assert.Equal(JsonTypes.Number, shape["a"].Types);
+        Assert.Equal(JsonTypes.Object, shape["b"].Types);
+        Assert.Equal(JsonTypes.String, shape["b.c"].Types);
+        Assert.Equal(JsonTypes.Array, shape["b.d"].Types);
+        Assert.Equal(JsonTypes.Number | JsonTypes.String | JsonTypes.Null | JsonTypes.Object, shape["b.d[]"].Types);
+        Assert.Equal(JsonTypes.Boolean, shape["b.d[].e"].Types);
+        Assert.Equal(JsonTypes.Array, shape["f"].Types);
+        Assert.Equal(JsonTypes.Null, shape["g"].Types);
         Assert.All(shape.Values, f => Assert.Equal(1, f.Records));
         Assert.Equal(1, recorder.Records);
     }
@@ -61,7 +61,7 @@ public sealed class ShapeRecorderTests
         Assert.Equal(2, shape["items"].Records);
         Assert.Equal(2, shape["items[]"].Records);
         Assert.Equal(2, shape["items[].id"].Records);
-        Assert.Equal(ShapeTypes.Number | ShapeTypes.String, shape["items[].id"].Types);
+        Assert.Equal(JsonTypes.Number | JsonTypes.String, shape["items[].id"].Types);
         Assert.Equal(1, shape["other"].Records);
     }
 
@@ -74,7 +74,7 @@ public sealed class ShapeRecorderTests
 
         var a = Assert.Single(Shape(recorder).Values);
         Assert.Equal(1, a.Records);
-        Assert.Equal(ShapeTypes.Number | ShapeTypes.String, a.Types);
+        Assert.Equal(JsonTypes.Number | JsonTypes.String, a.Types);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ShapeRecorderTests
         var shape = Shape(recorder);
         Assert.Equal(2, shape.Count);
         Assert.Equal(2, shape["user.id"].Records);
-        Assert.Equal(ShapeTypes.String | ShapeTypes.Number, shape["user.id"].Types);
+        Assert.Equal(JsonTypes.String | JsonTypes.Number, shape["user.id"].Types);
     }
 
     [Fact]
@@ -99,10 +99,10 @@ public sealed class ShapeRecorderTests
         Assert.True(Feed(extractor, """{"a":{"x":1},"b":{"x":"s"},"x":[true]}"""));
 
         var shape = Shape(recorder);
-        Assert.Equal(ShapeTypes.Number, shape["a.x"].Types);
-        Assert.Equal(ShapeTypes.String, shape["b.x"].Types);
-        Assert.Equal(ShapeTypes.Array, shape["x"].Types);
-        Assert.Equal(ShapeTypes.Boolean, shape["x[]"].Types);
+        Assert.Equal(JsonTypes.Number, shape["a.x"].Types);
+        Assert.Equal(JsonTypes.String, shape["b.x"].Types);
+        Assert.Equal(JsonTypes.Array, shape["x"].Types);
+        Assert.Equal(JsonTypes.Boolean, shape["x[]"].Types);
         Assert.Equal(6, shape.Values.Select(f => f.PathHash).Distinct().Count());
     }
 
@@ -117,9 +117,9 @@ public sealed class ShapeRecorderTests
         var shape = Shape(recorder);
         Assert.Equal(1, recorder.Records);
         Assert.Equal(1, shape["a"].Records);
-        Assert.Equal(ShapeTypes.Number, shape["a"].Types);
+        Assert.Equal(JsonTypes.Number, shape["a"].Types);
         Assert.Equal(0, shape["b"].Records);
-        Assert.Equal(ShapeTypes.None, shape["b"].Types);
+        Assert.Equal(JsonTypes.None, shape["b"].Types);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class ShapeRecorderTests
 
         Assert.Equal(1, recorder.Records);
         Assert.Equal(1, Shape(recorder)["a.a"].Records);
-        Assert.Equal(ShapeTypes.Number, Shape(recorder)["a.a"].Types);
+        Assert.Equal(JsonTypes.Number, Shape(recorder)["a.a"].Types);
     }
 
     [Fact]

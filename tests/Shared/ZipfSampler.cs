@@ -1,4 +1,4 @@
-namespace ShadowAgent.Sketches.Tests.Frequency;
+namespace ShadowAgent.Testing;
 
 /// <summary>
 /// Zipf(s) ranks 1..n without a table: rejection-inversion, W. Hörmann and G. Derflinger, "Rejection-inversion to
