@@ -129,7 +129,13 @@ public sealed class PrometheusExporter : IDisposable
         private readonly Kind _kind;
         private readonly bool _sums;
         private readonly string _help;
+        // Stages report on every batch, so a measurement must find its series without formatting labels:
+        // tag sets seen before are matched in place against a small copy-on-write list, bounded so that
+        // unbounded tag values fall back to formatting instead of growing memory.
+        private const int MaxCachedTagSets = 64;
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        private readonly Lock _cacheLock = new();
+        private (KeyValuePair<string, object?>[] Tags, Series Series)[] _cache = [];
 
         public InstrumentState(Instrument instrument)
         {
@@ -160,8 +166,7 @@ public sealed class PrometheusExporter : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = FormatLabels(tags);
-            var series = _series.GetOrAdd(labels, static (_, kind) => new Series(kind == Kind.Histogram), _kind);
+            var series = Find(tags);
             if (_kind == Kind.Histogram)
             {
                 series.Observe(value);
@@ -223,6 +228,46 @@ public sealed class PrometheusExporter : IDisposable
             }
 
             text.Append(' ').Append(FormatValue(value)).Append('\n');
+        }
+
+        private Series Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var (cached, series) in Volatile.Read(ref _cache))
+            {
+                if (SameTags(cached, tags))
+                {
+                    return series;
+                }
+            }
+
+            var found = _series.GetOrAdd(FormatLabels(tags), static (_, kind) => new Series(kind == Kind.Histogram), _kind);
+            lock (_cacheLock)
+            {
+                if (_cache.Length < MaxCachedTagSets)
+                {
+                    _cache = [.. _cache, (tags.ToArray(), found)];
+                }
+            }
+
+            return found;
+        }
+
+        private static bool SameTags(KeyValuePair<string, object?>[] cached, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (cached.Length != tags.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(cached[i].Key, tags[i].Key, StringComparison.Ordinal) || !Equals(cached[i].Value, tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static string FormatLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
