@@ -12,7 +12,12 @@ internal static class KnownKeys
     private static readonly HashSet<string> Metrics = Set("Listen");
     private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
-    private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window");
+    private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window", "Hop", "EventTime", "Sampling", "Sketches", "Schema", "Spectral");
+    private static readonly HashSet<string> EventTime = Set("Field", "Format", "AllowedLateness");
+    private static readonly HashSet<string> Sampling = Set("Rate", "Mode", "KeyField");
+    private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
+    private static readonly HashSet<string> Schema = Set("Enabled", "MaxFields", "MaxPathChars", "MaxFieldsPerProfile", "BaselineWindows", "ShareShift");
+    private static readonly HashSet<string> Spectral = Set("Enabled", "MaxLength", "Fields");
     private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
 
     public static void CheckAgent(IConfigurationSection agent, List<string> errors)
@@ -54,6 +59,26 @@ internal static class KnownKeys
                         else if (Is(field, "Tap"))
                         {
                             CheckChildren(field, Tap, errors);
+                        }
+                        else if (Is(field, "EventTime"))
+                        {
+                            CheckChildren(field, EventTime, errors);
+                        }
+                        else if (Is(field, "Sampling"))
+                        {
+                            CheckChildren(field, Sampling, errors);
+                        }
+                        else if (Is(field, "Sketches"))
+                        {
+                            CheckChildren(field, Sketches, errors);
+                        }
+                        else if (Is(field, "Schema"))
+                        {
+                            CheckChildren(field, Schema, errors);
+                        }
+                        else if (Is(field, "Spectral"))
+                        {
+                            CheckChildren(field, Spectral, errors);
                         }
                     }
                 }

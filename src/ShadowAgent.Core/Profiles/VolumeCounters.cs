@@ -17,6 +17,18 @@ public struct VolumeCounters
     public long ConnectionsAccepted;
     public long ConnectionsRejected;
 
+    /// <summary>Event time: parsed records dated in a window already closed (shadowed nowhere, counted here).</summary>
+    public long LateRecords;
+
+    /// <summary>Event time: parsed records without a readable time (shadowed by arrival time).</summary>
+    public long MissingEventTime;
+
+    /// <summary>Event time: parsed records dated beyond the next hop (shadowed by arrival time).</summary>
+    public long FutureEventTime;
+
+    /// <summary>Parsed records that fed the sketches and summaries (all of them unless the stream samples).</summary>
+    public long Sampled;
+
     public readonly long Records => Parsed + Errors + DroppedRecords;
 
     public readonly long Errors => Malformed + InvalidUtf8 + Oversize;
@@ -33,5 +45,9 @@ public struct VolumeCounters
         ConnectionsOpen += other.ConnectionsOpen;
         ConnectionsAccepted += other.ConnectionsAccepted;
         ConnectionsRejected += other.ConnectionsRejected;
+        LateRecords += other.LateRecords;
+        MissingEventTime += other.MissingEventTime;
+        FutureEventTime += other.FutureEventTime;
+        Sampled += other.Sampled;
     }
 }

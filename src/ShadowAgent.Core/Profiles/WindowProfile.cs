@@ -23,6 +23,24 @@ public sealed class WindowProfile
     /// <summary>One summary per entry of <see cref="NumericFields"/>, same order.</summary>
     public required IReadOnlyList<NumericSummary> Numeric { get; init; }
 
+    /// <summary>The time between two profiles of the stream (the window length for tumbling windows).</summary>
+    public TimeSpan Hop { get; init; }
+
+    /// <summary>Hopping windows: the exact counters of the newest hop only (windows overlap). Null for tumbling windows.</summary>
+    public VolumeCounters? HopVolume { get; init; }
+
+    public SamplingSummary Sampling { get; init; }
+
+    /// <summary>One per key field, configuration order; empty when the stream has none.</summary>
+    public IReadOnlyList<KeyProfile> Keys { get; init; } = [];
+
+    /// <summary>One per entry of <see cref="NumericFields"/>; empty for profiles built without sketches.</summary>
+    public IReadOnlyList<QuantileSummary> Quantiles { get; init; } = [];
+
+    public SchemaSummary? Schema { get; init; }
+
+    public IReadOnlyList<SpectralSummary> Spectral { get; init; } = [];
+
     /// <summary>Records per second over the covered span.</summary>
     public double RatePerSecond => Covered > TimeSpan.Zero ? Volume.Records / Covered.TotalSeconds : 0;
 }

@@ -31,7 +31,8 @@ public interface IRecordSink
 /// <summary>Creates the per-connection sinks of one stream and takes them back when a connection ends.</summary>
 public interface IRecordSinkFactory
 {
-    IRecordSink Open();
+    /// <param name="shapes">The connection's record shapes when the stream tracks its schema; the sink harvests them.</param>
+    IRecordSink Open(IRecordShapes? shapes = null);
 
     /// <summary>The connection is gone; whatever the sink still holds is kept for the next window close.</summary>
     void Close(IRecordSink sink);

@@ -1,3 +1,5 @@
+using ShadowAgent.Core.Hashing;
+
 namespace ShadowAgent.Core.Records;
 
 /// <summary>
@@ -10,11 +12,26 @@ public readonly ref struct RecordView
 {
     public RecordView(
         int bytes,
-        ReadOnlySpan<ulong> keyHashes,
+        ReadOnlySpan<KeyHash128> keyHashes,
         ulong keysPresent,
         ReadOnlySpan<double> numbers,
         ulong numbersPresent,
         ulong numbersNotNumeric)
+        : this(bytes, keyHashes, keysPresent, numbers, numbersPresent, numbersNotNumeric, default, default, EventTimeState.NotConfigured, 0)
+    {
+    }
+
+    public RecordView(
+        int bytes,
+        ReadOnlySpan<KeyHash128> keyHashes,
+        ulong keysPresent,
+        ReadOnlySpan<double> numbers,
+        ulong numbersPresent,
+        ulong numbersNotNumeric,
+        ReadOnlySpan<byte> keyText,
+        ReadOnlySpan<byte> keyTextLengths,
+        EventTimeState eventTime,
+        long eventTimeUnixMs)
     {
         Bytes = bytes;
         KeyHashes = keyHashes;
@@ -22,13 +39,20 @@ public readonly ref struct RecordView
         Numbers = numbers;
         NumbersPresent = numbersPresent;
         NumbersNotNumeric = numbersNotNumeric;
+        KeyText = keyText;
+        KeyTextLengths = keyTextLengths;
+        EventTime = eventTime;
+        EventTimeUnixMs = eventTimeUnixMs;
     }
+
+    /// <summary>Bytes of a key value's text kept for display (heavy hitters); longer values are cut.</summary>
+    public const int MaxKeyTextBytes = 64;
 
     /// <summary>Size of the record on the wire, including its delimiter.</summary>
     public int Bytes { get; }
 
-    /// <summary>64-bit hashes of the key values' bytes (<see cref="Hashing.KeyHash"/>).</summary>
-    public ReadOnlySpan<ulong> KeyHashes { get; }
+    /// <summary>Hashes of the key values' bytes (<see cref="KeyHash"/>).</summary>
+    public ReadOnlySpan<KeyHash128> KeyHashes { get; }
 
     public ulong KeysPresent { get; }
 
@@ -37,4 +61,30 @@ public readonly ref struct RecordView
     public ulong NumbersPresent { get; }
 
     public ulong NumbersNotNumeric { get; }
+
+    /// <summary>Key i's text (at most <see cref="MaxKeyTextBytes"/>) at [i * MaxKeyTextBytes, + KeyTextLengths[i]).</summary>
+    public ReadOnlySpan<byte> KeyText { get; }
+
+    public ReadOnlySpan<byte> KeyTextLengths { get; }
+
+    /// <summary>Whether the stream reads event time and whether this record had a readable one.</summary>
+    public EventTimeState EventTime { get; }
+
+    /// <summary>The record's event time when <see cref="EventTime"/> is <see cref="EventTimeState.Present"/>.</summary>
+    public long EventTimeUnixMs { get; }
+
+    /// <summary>The text of key i as far as it was kept; empty when the view carries no key text.</summary>
+    public ReadOnlySpan<byte> KeyValue(int index) =>
+        KeyTextLengths.Length > index ? KeyText.Slice(index * MaxKeyTextBytes, KeyTextLengths[index]) : default;
+}
+
+public enum EventTimeState : byte
+{
+    /// <summary>The stream uses arrival time.</summary>
+    NotConfigured,
+
+    Present,
+
+    /// <summary>The field was absent, null or not a readable time.</summary>
+    Missing,
 }

@@ -20,8 +20,121 @@ public sealed class StreamOptions
     /// <summary>Dotted paths of numeric fields summarized per window (latency, size).</summary>
     public List<string> NumericFields { get; set; } = [];
 
-    /// <summary>Length of the tumbling window; windows are aligned to multiples of it since the Unix epoch.</summary>
+    /// <summary>Length of a window; windows are aligned to multiples of the hop since the Unix epoch.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Hopping windows: a profile every hop covering the last <see cref="Window"/>. Null (the default) or equal
+    /// to the window: tumbling windows. The hop must divide the window.
+    /// </summary>
+    public TimeSpan? Hop { get; set; }
+
+    /// <summary>Event time; arrival time when not set.</summary>
+    public EventTimeOptions EventTime { get; set; } = new();
+
+    public SamplingOptions Sampling { get; set; } = new();
+
+    public SketchOptions Sketches { get; set; } = new();
+
+    public SchemaOptions Schema { get; set; } = new();
+
+    public SpectralOptions Spectral { get; set; } = new();
+
+    /// <summary>The hop actually used: <see cref="Hop"/>, or the window for tumbling windows.</summary>
+    public TimeSpan EffectiveHop => Hop is { } hop && hop > TimeSpan.Zero ? hop : Window;
+}
+
+/// <summary>Which time places a record in a window.</summary>
+public sealed class EventTimeOptions
+{
+    /// <summary>Dotted path of the record's timestamp; empty: arrival time.</summary>
+    public string Field { get; set; } = "";
+
+    public EventTimeFormat Format { get; set; } = EventTimeFormat.Auto;
+
+    /// <summary>How long after a window's end records dated in it are still accepted; the window closes then.</summary>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(2);
+
+    public bool Enabled => !string.IsNullOrEmpty(Field);
+}
+
+/// <summary>Which parsed records feed the sketches and summaries. Volume counters always count every record.</summary>
+public sealed class SamplingOptions
+{
+    /// <summary>Share of records shadowed, (0, 1].</summary>
+    public double Rate { get; set; } = 1.0;
+
+    /// <summary>"random" (each record independently) or "hash" (by the hash of <see cref="KeyField"/>: a key is always in or out).</summary>
+    public string Mode { get; set; } = SamplingModes.Random;
+
+    /// <summary>The key field hash sampling decides on; must be one of the stream's key fields.</summary>
+    public string KeyField { get; set; } = "";
+
+    public bool Enabled => Rate < 1.0;
+}
+
+public static class SamplingModes
+{
+    public const string Random = "random";
+    public const string Hash = "hash";
+}
+
+/// <summary>Precision of the sketches; the defaults keep a profile with three key fields near 4 KB.</summary>
+public sealed class SketchOptions
+{
+    /// <summary>HyperLogLog log2 of registers (4-21): relative standard error about 1.04 / sqrt(2^LgK).</summary>
+    public int HllLgK { get; set; } = 11;
+
+    /// <summary>HyperLogLog register width on the wire: "hll4", "hll6" or "hll8" (DataSketches target types).</summary>
+    public string HllType { get; set; } = "hll4";
+
+    /// <summary>Frequent items: log2 of the counters kept while counting (3-20).</summary>
+    public int FrequentItemsLgMaxMapSize { get; set; } = 10;
+
+    /// <summary>Frequent items: log2 of the counters shipped in a profile (3 to FrequentItemsLgMaxMapSize).</summary>
+    public int FrequentItemsWireLgMaxMapSize { get; set; } = 5;
+
+    /// <summary>Heavy hitters listed per key field, and the k of the top-k share.</summary>
+    public int TopK { get; set; } = 10;
+
+    /// <summary>Quantile sketch (DDSketch) relative accuracy, (0, 0.5).</summary>
+    public double QuantileRelativeAccuracy { get; set; } = 0.01;
+
+    /// <summary>Quantile sketch bins per sign before the lowest collapse.</summary>
+    public int QuantileMaxBins { get; set; } = 2048;
+}
+
+/// <summary>Schema tracking: the field paths and JSON types of records, and drift against a baseline.</summary>
+public sealed class SchemaOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Distinct field paths tracked per connection and window; more are counted as over the limit.</summary>
+    public int MaxFields { get; set; } = 1024;
+
+    /// <summary>Longest field path tracked, in characters.</summary>
+    public int MaxPathChars { get; set; } = 256;
+
+    /// <summary>Fields listed in a profile, most common first; the rest are counted as omitted.</summary>
+    public int MaxFieldsPerProfile { get; set; } = 64;
+
+    /// <summary>Windows the baseline spans.</summary>
+    public int BaselineWindows { get; set; } = 6;
+
+    /// <summary>A field's share must move by at least this much against the baseline to be reported.</summary>
+    public double ShareShift { get; set; } = 0.25;
+}
+
+/// <summary>Spectral features of the recent per-second series (record rate and chosen numeric fields).</summary>
+public sealed class SpectralOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Seconds of history analysed at most (a power of two, 64-4096); fewer while history builds up.</summary>
+    public int MaxLength { get; set; } = 1024;
+
+    /// <summary>Numeric fields whose per-second mean is analysed too; each must be one of the stream's numeric fields.</summary>
+    public List<string> Fields { get; set; } = [];
 }
 
 /// <summary>Where a stream's records arrive.</summary>

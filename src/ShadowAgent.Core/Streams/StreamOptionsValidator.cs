@@ -54,6 +54,159 @@ public static class StreamOptionsValidator
             {
                 errors.Add($"{key}:Window: {s.Window} must divide a day evenly so windows align across hosts.");
             }
+            else if (s.Hop is { } hop && (hop <= TimeSpan.Zero || hop > s.Window || s.Window.Ticks % hop.Ticks != 0 || hop.Ticks % TimeSpan.TicksPerMillisecond != 0))
+            {
+                errors.Add($"{key}:Hop: {hop} must be a whole number of milliseconds that divides the window ({s.Window}).");
+            }
+            else if (s.Window.Ticks / s.EffectiveHop.Ticks > MaxPanesPerWindow)
+            {
+                errors.Add($"{key}:Hop: {s.EffectiveHop} makes more than {MaxPanesPerWindow} hops per window.");
+            }
+
+            ValidateEventTime(s, $"{key}:EventTime", errors);
+            ValidateSampling(s, $"{key}:Sampling", errors);
+            ValidateSketches(s.Sketches, $"{key}:Sketches", errors);
+            ValidateSchema(s.Schema, $"{key}:Schema", errors);
+            ValidateSpectral(s, $"{key}:Spectral", errors);
+        }
+    }
+
+    /// <summary>Hops one window may span; each is kept until the window that ends with it is emitted.</summary>
+    public const int MaxPanesPerWindow = 60;
+
+    private static void ValidateEventTime(StreamOptions s, string key, List<string> errors)
+    {
+        var e = s.EventTime;
+        if (!e.Enabled)
+        {
+            return;
+        }
+
+        if (!FieldPath.TryParse(e.Field, out _, out var why))
+        {
+            errors.Add($"{key}:Field: '{e.Field}' is not a field path: {why}");
+        }
+
+        if (!Enum.IsDefined(e.Format))
+        {
+            errors.Add($"{key}:Format: '{e.Format}' is not a known format (Auto, Rfc3339, UnixSeconds, UnixMilliseconds, UnixMicroseconds, UnixNanoseconds).");
+        }
+
+        if (e.AllowedLateness < TimeSpan.Zero || e.AllowedLateness > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{key}:AllowedLateness: {e.AllowedLateness} is outside 00:00:00 to 01:00:00.");
+        }
+    }
+
+    private static void ValidateSampling(StreamOptions s, string key, List<string> errors)
+    {
+        var p = s.Sampling;
+        if (!(p.Rate > 0 && p.Rate <= 1))
+        {
+            errors.Add($"{key}:Rate: {p.Rate} is outside (0, 1].");
+        }
+
+        switch (p.Mode)
+        {
+            case SamplingModes.Random:
+                if (!string.IsNullOrEmpty(p.KeyField))
+                {
+                    errors.Add($"{key}:KeyField: random sampling does not use a key field; set Mode to '{SamplingModes.Hash}' or remove it.");
+                }
+
+                break;
+            case SamplingModes.Hash:
+                if (!s.KeyFields.Contains(p.KeyField))
+                {
+                    errors.Add($"{key}:KeyField: '{p.KeyField}' must be one of the stream's KeyFields for hash sampling.");
+                }
+
+                break;
+            default:
+                errors.Add($"{key}:Mode: '{p.Mode}' is not a known sampling mode (known: {SamplingModes.Random}, {SamplingModes.Hash}).");
+                break;
+        }
+    }
+
+    private static void ValidateSketches(SketchOptions k, string key, List<string> errors)
+    {
+        if (k.HllLgK is < 4 or > 21)
+        {
+            errors.Add($"{key}:HllLgK: {k.HllLgK} is outside 4 to 21.");
+        }
+
+        if (k.HllType is not ("hll4" or "hll6" or "hll8"))
+        {
+            errors.Add($"{key}:HllType: '{k.HllType}' is not one of hll4, hll6, hll8.");
+        }
+
+        if (k.FrequentItemsLgMaxMapSize is < 3 or > 20)
+        {
+            errors.Add($"{key}:FrequentItemsLgMaxMapSize: {k.FrequentItemsLgMaxMapSize} is outside 3 to 20.");
+        }
+        else if (k.FrequentItemsWireLgMaxMapSize < 3 || k.FrequentItemsWireLgMaxMapSize > k.FrequentItemsLgMaxMapSize)
+        {
+            errors.Add($"{key}:FrequentItemsWireLgMaxMapSize: {k.FrequentItemsWireLgMaxMapSize} is outside 3 to FrequentItemsLgMaxMapSize ({k.FrequentItemsLgMaxMapSize}).");
+        }
+
+        if (k.TopK is < 1 or > 100)
+        {
+            errors.Add($"{key}:TopK: {k.TopK} is outside 1 to 100.");
+        }
+
+        if (!(k.QuantileRelativeAccuracy > 0 && k.QuantileRelativeAccuracy < 0.5))
+        {
+            errors.Add($"{key}:QuantileRelativeAccuracy: {k.QuantileRelativeAccuracy} is outside (0, 0.5).");
+        }
+
+        if (k.QuantileMaxBins is < 16 or > 65536)
+        {
+            errors.Add($"{key}:QuantileMaxBins: {k.QuantileMaxBins} is outside 16 to 65536.");
+        }
+    }
+
+    private static void ValidateSchema(SchemaOptions c, string key, List<string> errors)
+    {
+        if (c.MaxFields is < 1 or > 4096)
+        {
+            errors.Add($"{key}:MaxFields: {c.MaxFields} is outside 1 to 4096.");
+        }
+
+        if (c.MaxPathChars is < 16 or > 4096)
+        {
+            errors.Add($"{key}:MaxPathChars: {c.MaxPathChars} is outside 16 to 4096.");
+        }
+
+        if (c.MaxFieldsPerProfile is < 0 or > 4096)
+        {
+            errors.Add($"{key}:MaxFieldsPerProfile: {c.MaxFieldsPerProfile} is outside 0 to 4096.");
+        }
+
+        if (c.BaselineWindows is < 1 or > 1000)
+        {
+            errors.Add($"{key}:BaselineWindows: {c.BaselineWindows} is outside 1 to 1000.");
+        }
+
+        if (!(c.ShareShift > 0 && c.ShareShift <= 1))
+        {
+            errors.Add($"{key}:ShareShift: {c.ShareShift} is outside (0, 1].");
+        }
+    }
+
+    private static void ValidateSpectral(StreamOptions s, string key, List<string> errors)
+    {
+        var c = s.Spectral;
+        if (c.MaxLength is < 64 or > 4096 || (c.MaxLength & (c.MaxLength - 1)) != 0)
+        {
+            errors.Add($"{key}:MaxLength: {c.MaxLength} must be a power of two from 64 to 4096.");
+        }
+
+        for (var j = 0; j < c.Fields.Count; j++)
+        {
+            if (!s.NumericFields.Contains(c.Fields[j]))
+            {
+                errors.Add($"{key}:Fields:{j}: '{c.Fields[j]}' must be one of the stream's NumericFields.");
+            }
         }
     }
 

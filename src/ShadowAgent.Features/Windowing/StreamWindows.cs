@@ -5,32 +5,36 @@ using ShadowAgent.Core.Streams;
 namespace ShadowAgent.Features.Windowing;
 
 /// <summary>
-/// Tumbling windows of one stream. Windows are aligned to multiples of the window length since the Unix
-/// epoch (index = floor(unixMs / windowMs)) so they line up across hosts. Each tap connection counts into its
-/// own <see cref="ConnectionAccumulator"/>; closing a window harvests them all and yields one
-/// <see cref="WindowProfile"/> per window, including idle windows (zero counts), so the aggregator sees
-/// "zero" rather than "missing".
+/// The windows of one stream. Time is cut into panes of one hop, aligned to multiples of the hop since the
+/// Unix epoch (pane = floor(unixMs / hop)) so they line up across hosts; a window is the last
+/// Window / Hop panes (one pane for tumbling windows) and is emitted when its last pane closes. Each tap
+/// connection counts into its own <see cref="ConnectionAccumulator"/>; closing a pane harvests them all and
+/// merges what they hold. Every pane yields a profile, including idle ones (zero counts), so the aggregator
+/// sees "zero" rather than "missing".
 /// </summary>
 /// <remarks>
-/// Attribution is per batch: a batch of records whose <c>BeginBatch</c> ran in window k counts in window k,
-/// even if its last record is parsed after the boundary. Drops are reported by the socket reader without a
-/// time and count in the window being closed when they are harvested. <see cref="VolumeCounters.Bytes"/>
-/// includes dropped bytes, as <see cref="VolumeCounters.Records"/> includes dropped records.
+/// With arrival time, attribution is per batch: a batch whose <c>BeginBatch</c> ran in pane k counts in
+/// pane k, even if its last record is parsed after the boundary. With event time a pane closes once the clock
+/// passes its end plus the allowed lateness; records dated in a closed pane count as late in the pane they
+/// arrived in. Drops are reported by the socket reader without a time and count in the pane being closed when
+/// they are harvested. <see cref="VolumeCounters.Bytes"/> includes dropped bytes, as
+/// <see cref="VolumeCounters.Records"/> includes dropped records.
 /// </remarks>
 public sealed class StreamWindows : IRecordSinkFactory
 {
-    /// <summary>After a long stall (suspended host, clock jump), at most this many idle windows are emitted.</summary>
+    /// <summary>After a long stall (suspended host, clock jump), at most this many idle panes are emitted.</summary>
     internal const int MaxIdleWindowsPerClose = 1000;
 
     private readonly TimeProvider _time;
-    private readonly long _windowMs;
-    private readonly string[] _numericFields;
+    private readonly ShadowSettings _settings;
+    private readonly WindowBuilder _builder;
     private readonly DateTimeOffset _startedAt;
-    private readonly long _startWindow;
+    private readonly long _startPane;
     private readonly Lock _closeLock = new();
     private readonly Lock _slotsLock = new();
-    private readonly Dictionary<long, WindowSlot> _slots = [];
+    private readonly Dictionary<long, PaneState> _slots = [];
     private readonly List<ConnectionAccumulator> _live = [];
+    private readonly Queue<(long Pane, PaneState State)> _recent = new();
     private long _closedThrough;
     private long _firstOpen;
 
@@ -38,22 +42,30 @@ public sealed class StreamWindows : IRecordSinkFactory
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(time);
-        _windowMs = (long)stream.Window.TotalMilliseconds;
-        ArgumentOutOfRangeException.ThrowIfLessThan(_windowMs, 1, nameof(stream));
+        ArgumentOutOfRangeException.ThrowIfLessThan(stream.Window.TotalMilliseconds, 1, nameof(stream));
+        _settings = new ShadowSettings(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_settings.HopMs, 1, nameof(stream));
         Stream = stream.Name;
         _time = time;
-        _numericFields = [.. stream.NumericFields];
         _startedAt = time.GetUtcNow();
-        _startWindow = IndexOf(_startedAt);
-        _closedThrough = _startWindow - 1;
-        _firstOpen = _startWindow;
+        _startPane = PaneOf(_startedAt.ToUnixTimeMilliseconds());
+        _closedThrough = _startPane - 1;
+        _firstOpen = _startPane;
+        Labels = new KeyLabelBook(_settings.KeyFields.Length);
+        Seconds = new SecondSeries(Math.Max(_settings.SpectralMaxLength, 64), _settings.SpectralFields.Length);
+        _builder = new WindowBuilder(_settings, Labels, Seconds, _startedAt);
     }
 
     public string Stream { get; }
 
-    public TimeSpan Window => TimeSpan.FromMilliseconds(_windowMs);
+    /// <summary>The window length.</summary>
+    public TimeSpan Window => TimeSpan.FromMilliseconds(_settings.WindowMs);
 
-    internal int NumericFieldCount => _numericFields.Length;
+    /// <summary>The time between two profiles: the window for tumbling windows.</summary>
+    public TimeSpan Hop => TimeSpan.FromMilliseconds(_settings.HopMs);
+
+    /// <summary>How long after a pane's end it closes (event time's allowed lateness; zero for arrival time).</summary>
+    public TimeSpan Lateness => TimeSpan.FromMilliseconds(_settings.LatenessMs);
 
     /// <summary>Connections open now.</summary>
     public int OpenConnections
@@ -67,22 +79,29 @@ public sealed class StreamWindows : IRecordSinkFactory
         }
     }
 
-    public long IndexOf(DateTimeOffset time) => Math.DivRem(time.ToUnixTimeMilliseconds(), _windowMs, out var rem) - (rem < 0 ? 1 : 0);
+    internal KeyLabelBook Labels { get; }
 
-    public DateTimeOffset StartOf(long windowIndex) => DateTimeOffset.FromUnixTimeMilliseconds(windowIndex * _windowMs);
+    internal SecondSeries Seconds { get; }
 
-    /// <summary>The end of the window <paramref name="now"/> falls in: when the next close is due.</summary>
-    public DateTimeOffset NextBoundary(DateTimeOffset now) => StartOf(IndexOf(now) + 1);
+    /// <summary>The oldest pane still open: records dated before it are late.</summary>
+    internal long FirstOpenPane => Volatile.Read(ref _firstOpen);
 
-    public IRecordSink Open()
+    public long IndexOf(DateTimeOffset time) => PaneOf(time.ToUnixTimeMilliseconds());
+
+    public DateTimeOffset StartOf(long paneIndex) => DateTimeOffset.FromUnixTimeMilliseconds(paneIndex * _settings.HopMs);
+
+    /// <summary>When the next close is due after <paramref name="now"/>: the end of its pane plus the lateness.</summary>
+    public DateTimeOffset NextBoundary(DateTimeOffset now) => StartOf(IndexOf(now - Lateness) + 1) + Lateness;
+
+    public IRecordSink Open(IRecordShapes? shapes = null)
     {
-        var accumulator = new ConnectionAccumulator(this, CurrentWindowIndex());
+        var accumulator = new ConnectionAccumulator(this, _settings, shapes, CurrentPane());
         lock (_live)
         {
             _live.Add(accumulator);
         }
 
-        Deposit(CurrentWindowIndex(), new VolumeCounters { ConnectionsAccepted = 1 }, []);
+        Deposit(CurrentPane(), new VolumeCounters { ConnectionsAccepted = 1 });
         return accumulator;
     }
 
@@ -105,17 +124,17 @@ public sealed class StreamWindows : IRecordSinkFactory
         }
     }
 
-    public void OnConnectionRejected() => Deposit(CurrentWindowIndex(), new VolumeCounters { ConnectionsRejected = 1 }, []);
+    public void OnConnectionRejected() => Deposit(CurrentPane(), new VolumeCounters { ConnectionsRejected = 1 });
 
-    /// <summary>Closes every window that has ended by <paramref name="now"/>.</summary>
-    public IReadOnlyList<WindowProfile> CloseDue(DateTimeOffset now) => CloseThrough(IndexOf(now) - 1, now, partialCurrent: false);
+    /// <summary>Closes every pane whose end plus the lateness has passed by <paramref name="now"/>.</summary>
+    public IReadOnlyList<WindowProfile> CloseDue(DateTimeOffset now) => CloseThrough(IndexOf(now - Lateness) - 1, now, partialCurrent: false);
 
-    /// <summary>Closes every window up to and including <paramref name="windowIndex"/>.</summary>
-    public IReadOnlyList<WindowProfile> CloseWindow(long windowIndex) => CloseThrough(windowIndex, _time.GetUtcNow(), partialCurrent: false);
+    /// <summary>Closes every pane up to and including <paramref name="paneIndex"/>.</summary>
+    public IReadOnlyList<WindowProfile> CloseWindow(long paneIndex) => CloseThrough(paneIndex, _time.GetUtcNow(), partialCurrent: false);
 
     /// <summary>
-    /// At shutdown: closes every window through the current one. With <paramref name="partial"/> the current
-    /// window is reported as partial, covering only its start to now; otherwise as complete.
+    /// At shutdown: closes every pane through the current one (records dated later count in it). With
+    /// <paramref name="partial"/> the current window is reported as partial, covering only up to now.
     /// </summary>
     public IReadOnlyList<WindowProfile> CloseAll(bool partial)
     {
@@ -123,22 +142,33 @@ public sealed class StreamWindows : IRecordSinkFactory
         return CloseThrough(IndexOf(now), now, partialCurrent: partial);
     }
 
-    internal long CurrentWindowIndex() => Math.Max(IndexOf(_time.GetUtcNow()), Volatile.Read(ref _firstOpen));
+    internal long NowUnixMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    internal void Deposit(long window, in VolumeCounters volume, ReadOnlySpan<NumericSummary> numeric)
+    internal long PaneOf(long unixMs) => Math.DivRem(unixMs, _settings.HopMs, out var rem) - (rem < 0 ? 1 : 0);
+
+    internal long CurrentPane() => Math.Max(PaneOf(NowUnixMs()), Volatile.Read(ref _firstOpen));
+
+    internal void Deposit(long pane, PaneState state)
     {
         lock (_slotsLock)
         {
-            // A window already emitted is never reopened: late counts go to the oldest open one.
-            window = Math.Max(window, _closedThrough + 1);
-            if (!_slots.TryGetValue(window, out var slot))
+            // A pane already emitted is never reopened: late counts go to the oldest open one.
+            pane = Math.Max(pane, _closedThrough + 1);
+            if (_slots.TryGetValue(pane, out var slot))
             {
-                slot = new WindowSlot(_numericFields.Length);
-                _slots.Add(window, slot);
+                slot.Merge(state);
             }
-
-            slot.Merge(volume, numeric);
+            else
+            {
+                _slots.Add(pane, state);
+            }
         }
+    }
+
+    internal void Deposit(long pane, in VolumeCounters volume)
+    {
+        var state = new PaneState(_settings) { Volume = volume, Dirty = true };
+        Deposit(pane, state);
     }
 
     private IReadOnlyList<WindowProfile> CloseThrough(long through, DateTimeOffset now, bool partialCurrent)
@@ -150,7 +180,7 @@ public sealed class StreamWindows : IRecordSinkFactory
                 return [];
             }
 
-            // Batches that begin from here on count in the next window, so nothing lands in one being closed.
+            // Batches that begin from here on count in the next pane, so nothing lands in one being closed.
             if (through + 1 > Volatile.Read(ref _firstOpen))
             {
                 Volatile.Write(ref _firstOpen, through + 1);
@@ -164,88 +194,78 @@ public sealed class StreamWindows : IRecordSinkFactory
 
             foreach (var accumulator in live)
             {
-                accumulator.Harvest(through);
+                accumulator.Harvest(partialCurrent ? long.MaxValue : through);
             }
 
-            var taken = new List<KeyValuePair<long, WindowSlot>>();
+            var taken = new SortedDictionary<long, PaneState>();
             long from;
             lock (_slotsLock)
             {
                 from = _closedThrough + 1;
-                foreach (var entry in _slots)
+                foreach (var (pane, state) in _slots)
                 {
-                    if (entry.Key <= through)
+                    if (pane <= through)
                     {
-                        taken.Add(entry);
+                        taken[pane] = state;
+                    }
+                    else if (partialCurrent)
+                    {
+                        // Shutting down: what is dated after now still counts, in the last pane.
+                        if (taken.TryGetValue(through, out var last))
+                        {
+                            last.Merge(state);
+                        }
+                        else
+                        {
+                            taken[through] = state;
+                        }
                     }
                 }
 
-                foreach (var entry in taken)
+                foreach (var pane in taken.Keys)
                 {
-                    _slots.Remove(entry.Key);
+                    _slots.Remove(pane);
+                }
+
+                if (partialCurrent)
+                {
+                    _slots.Clear();
                 }
 
                 Volatile.Write(ref _closedThrough, through);
             }
 
+            // After a long stall only the last panes are emitted when idle; panes with counts always are.
             var firstIdle = Math.Max(from, through - MaxIdleWindowsPerClose + 1);
-            var windows = new SortedDictionary<long, WindowSlot?>();
-            for (var w = firstIdle; w <= through; w++)
+            var panes = new List<long>();
+            foreach (var pane in taken.Keys)
             {
-                windows[w] = null;
+                if (pane < firstIdle)
+                {
+                    panes.Add(pane);
+                }
             }
 
-            foreach (var entry in taken)
+            for (var pane = firstIdle; pane <= through; pane++)
             {
-                windows[entry.Key] = entry.Value;
+                panes.Add(pane);
             }
 
-            var profiles = new List<WindowProfile>(windows.Count);
-            foreach (var (index, slot) in windows)
+            var profiles = new List<WindowProfile>(panes.Count);
+            foreach (var pane in panes)
             {
-                profiles.Add(Build(index, slot, live.Length, partialCurrent && index == through ? now : null));
+                var state = taken.GetValueOrDefault(pane) ?? new PaneState(_settings);
+                _recent.Enqueue((pane, state));
+                while (_recent.Count > 0 && _recent.Peek().Pane <= pane - _settings.PanesPerWindow)
+                {
+                    _recent.Dequeue();
+                }
+
+                var closedEarlyAt = partialCurrent && pane == through ? now : (DateTimeOffset?)null;
+                profiles.Add(_builder.Build(pane, _recent, live.Length, closedEarlyAt));
             }
 
             return profiles;
         }
-    }
-
-    private WindowProfile Build(long index, WindowSlot? slot, int open, DateTimeOffset? closedEarlyAt)
-    {
-        var start = StartOf(index);
-        var end = StartOf(index + 1);
-        var observedFrom = index == _startWindow && _startedAt > start ? _startedAt : start;
-        var observedTo = closedEarlyAt is { } early && early < end ? early : end;
-        var covered = observedTo - observedFrom;
-        if (covered < TimeSpan.Zero)
-        {
-            covered = TimeSpan.Zero;
-        }
-
-        var volume = slot?.Volume ?? default;
-        volume.ConnectionsOpen = open;
-        NumericSummary[] numeric;
-        if (slot is null)
-        {
-            numeric = new NumericSummary[_numericFields.Length];
-            Array.Fill(numeric, NumericSummary.Empty);
-        }
-        else
-        {
-            numeric = slot.Numeric;
-        }
-
-        return new WindowProfile
-        {
-            Stream = Stream,
-            WindowStart = start,
-            WindowEnd = end,
-            // A window the agent did not observe whole (started late or stopped early) is partial.
-            Partial = covered < end - start,
-            Covered = covered,
-            Volume = volume,
-            NumericFields = _numericFields,
-            Numeric = numeric,
-        };
     }
 }

@@ -9,11 +9,13 @@ namespace ShadowAgent.Taps.Parsing;
 /// </summary>
 internal sealed class FieldTrie
 {
-    private FieldTrie(FieldNode root, int keyCount, int numberCount)
+    private FieldTrie(FieldNode root, int keyCount, int numberCount, bool hasTime, EventTimeFormat timeFormat)
     {
         Root = root;
         KeyCount = keyCount;
         NumberCount = numberCount;
+        HasTime = hasTime;
+        TimeFormat = timeFormat;
     }
 
     public FieldNode Root { get; }
@@ -22,9 +24,19 @@ internal sealed class FieldTrie
 
     public int NumberCount { get; }
 
-    public static FieldTrie Compile(StreamOptions stream) => Compile(stream.KeyFields, stream.NumericFields);
+    /// <summary>The stream reads each record's event time from a field.</summary>
+    public bool HasTime { get; }
 
-    public static FieldTrie Compile(IReadOnlyList<string> keyFields, IReadOnlyList<string> numericFields)
+    public EventTimeFormat TimeFormat { get; }
+
+    public static FieldTrie Compile(StreamOptions stream) =>
+        Compile(stream.KeyFields, stream.NumericFields, stream.EventTime.Enabled ? stream.EventTime.Field : null, stream.EventTime.Format);
+
+    public static FieldTrie Compile(
+        IReadOnlyList<string> keyFields,
+        IReadOnlyList<string> numericFields,
+        string? timeField = null,
+        EventTimeFormat timeFormat = EventTimeFormat.Auto)
     {
         // The record view carries presence as 64-bit masks.
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keyFields.Count, StreamOptionsValidator.MaxFieldsPerKind);
@@ -41,7 +53,12 @@ internal sealed class FieldTrie
             root.Walk(FieldPath.Parse(numericFields[i])).NumberIndex = i;
         }
 
-        return new FieldTrie(root.Freeze(), keyFields.Count, numericFields.Count);
+        if (timeField is not null)
+        {
+            root.Walk(FieldPath.Parse(timeField)).IsTime = true;
+        }
+
+        return new FieldTrie(root.Freeze(), keyFields.Count, numericFields.Count, timeField is not null, timeFormat);
     }
 
     private sealed class Builder
@@ -51,6 +68,8 @@ internal sealed class FieldTrie
         public int KeyIndex { get; set; } = -1;
 
         public int NumberIndex { get; set; } = -1;
+
+        public bool IsTime { get; set; }
 
         public Builder Walk(FieldPath path)
         {
@@ -73,7 +92,7 @@ internal sealed class FieldTrie
                 children[i] = _children[i].Child.Freeze();
             }
 
-            return new FieldNode(names, children, KeyIndex, NumberIndex);
+            return new FieldNode(names, children, KeyIndex, NumberIndex, IsTime);
         }
 
         private Builder Child(byte[] name)
@@ -96,8 +115,9 @@ internal sealed class FieldTrie
 /// <summary>One property name level of a <see cref="FieldTrie"/>.</summary>
 internal sealed class FieldNode
 {
-    public FieldNode(byte[][] names, FieldNode[] children, int keyIndex, int numberIndex)
+    public FieldNode(byte[][] names, FieldNode[] children, int keyIndex, int numberIndex, bool isTime = false)
     {
+        IsTime = isTime;
         Names = names;
         Children = children;
         KeyIndex = keyIndex;
@@ -122,4 +142,7 @@ internal sealed class FieldNode
 
     /// <summary>Presence bit of the numeric field ending here, or 0.</summary>
     public ulong NumberBit { get; }
+
+    /// <summary>The event-time field ends here.</summary>
+    public bool IsTime { get; }
 }

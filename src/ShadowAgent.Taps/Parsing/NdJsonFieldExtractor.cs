@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using ShadowAgent.Core.Hashing;
 using ShadowAgent.Core.Records;
+using ShadowAgent.Core.Streams;
 
 namespace ShadowAgent.Taps.Parsing;
 
@@ -24,7 +25,11 @@ internal sealed class NdJsonFieldExtractor
     private const int StackUnescapeBytes = 256;
 
     private readonly FieldNode _root;
-    private readonly ulong[] _keyHashes;
+    private readonly KeyHash128[] _keyHashes;
+    private readonly byte[] _keyText;
+    private readonly byte[] _keyTextLengths;
+    private readonly bool _hasTime;
+    private readonly EventTimeFormat _timeFormat;
     private readonly double[] _numbers;
     private readonly ShapeRecorder? _shape;
 
@@ -36,6 +41,9 @@ internal sealed class NdJsonFieldExtractor
     private ulong _numbersPresent;
     private ulong _numbersSeen;
     private ulong _numbersNotNumeric;
+    private bool _timeSeen;
+    private EventTimeState _time;
+    private long _timeMs;
 
     /// <param name="fields">The stream's configured fields.</param>
     /// <param name="shape">When set, every successfully extracted record's shape is recorded into it.</param>
@@ -43,8 +51,12 @@ internal sealed class NdJsonFieldExtractor
     {
         _shape = shape;
         _root = fields.Root;
-        _keyHashes = new ulong[fields.KeyCount];
+        _keyHashes = new KeyHash128[fields.KeyCount];
+        _keyText = new byte[fields.KeyCount * RecordView.MaxKeyTextBytes];
+        _keyTextLengths = new byte[fields.KeyCount];
         _numbers = new double[fields.NumberCount];
+        _hasTime = fields.HasTime;
+        _timeFormat = fields.TimeFormat;
     }
 
     /// <summary>The recorder of this connection's record shapes, or null when the stream does not observe them.</summary>
@@ -52,7 +64,7 @@ internal sealed class NdJsonFieldExtractor
 
     /// <summary>The fields of the record last extracted successfully.</summary>
     public RecordView View(int bytes) =>
-        new(bytes, _keyHashes, _keysPresent, _numbers, _numbersPresent, _numbersNotNumeric);
+        new(bytes, _keyHashes, _keysPresent, _numbers, _numbersPresent, _numbersNotNumeric, _keyText, _keyTextLengths, _time, _timeMs);
 
     /// <summary>Extracts the fields of one record (the line without its '\n'; a trailing '\r' is allowed).</summary>
     public bool TryExtract(ReadOnlySpan<byte> line, out RecordError error)
@@ -62,6 +74,8 @@ internal sealed class NdJsonFieldExtractor
         _numbersPresent = 0;
         _numbersSeen = 0;
         _numbersNotNumeric = 0;
+        _timeSeen = false;
+        _time = _hasTime ? EventTimeState.Missing : EventTimeState.NotConfigured;
 
         // Utf8JsonReader does not validate the contents of strings; one vectorized pass does.
         if (!Utf8.IsValid(line))
@@ -207,6 +221,11 @@ internal sealed class NdJsonFieldExtractor
 
     private void ReadScalar(ref Utf8JsonReader reader, FieldNode node)
     {
+        if (node.IsTime && !_timeSeen)
+        {
+            ReadTime(ref reader);
+        }
+
         Claim(node, out var wantKey, out var wantNumber);
         switch (reader.TokenType)
         {
@@ -222,8 +241,7 @@ internal sealed class NdJsonFieldExtractor
             case JsonTokenType.Number:
                 if (wantKey)
                 {
-                    _keyHashes[node.KeyIndex] = KeyHash.Of(reader.ValueSpan);
-                    _keysPresent |= node.KeyBit;
+                    SetKey(reader.ValueSpan, node.KeyIndex, node.KeyBit);
                 }
 
                 if (wantNumber)
@@ -246,8 +264,7 @@ internal sealed class NdJsonFieldExtractor
                 MarkNotNumeric(wantNumber, node.NumberBit);
                 if (wantKey)
                 {
-                    _keyHashes[node.KeyIndex] = KeyHash.Of(reader.ValueSpan);
-                    _keysPresent |= node.KeyBit;
+                    SetKey(reader.ValueSpan, node.KeyIndex, node.KeyBit);
                 }
 
                 break;
@@ -271,7 +288,7 @@ internal sealed class NdJsonFieldExtractor
     {
         if (!reader.ValueIsEscaped)
         {
-            _keyHashes[keyIndex] = KeyHash.Of(reader.ValueSpan);
+            SetKey(reader.ValueSpan, keyIndex, keyBit);
         }
         else
         {
@@ -279,10 +296,50 @@ internal sealed class NdJsonFieldExtractor
             var escapedLength = reader.ValueSpan.Length;
             var scratch = escapedLength <= StackUnescapeBytes ? stackalloc byte[StackUnescapeBytes] : UnescapeBuffer(escapedLength);
             var length = reader.CopyString(scratch);
-            _keyHashes[keyIndex] = KeyHash.Of(scratch[..length]);
+            SetKey(scratch[..length], keyIndex, keyBit);
+        }
+    }
+
+    /// <summary>Hashes a key value and keeps the start of its text for display.</summary>
+    private void SetKey(ReadOnlySpan<byte> value, int keyIndex, ulong keyBit)
+    {
+        _keyHashes[keyIndex] = KeyHash.Of128(value);
+        var kept = Math.Min(value.Length, RecordView.MaxKeyTextBytes);
+        value[..kept].CopyTo(_keyText.AsSpan(keyIndex * RecordView.MaxKeyTextBytes, kept));
+        _keyTextLengths[keyIndex] = (byte)kept;
+        _keysPresent |= keyBit;
+    }
+
+    private void ReadTime(ref Utf8JsonReader reader)
+    {
+        _timeSeen = true;
+        bool ok;
+        long ms;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                ok = EventTimeParser.TryParse(reader.ValueSpan, isString: false, _timeFormat, out ms);
+                break;
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                ok = EventTimeParser.TryParse(reader.ValueSpan, isString: true, _timeFormat, out ms);
+                break;
+            case JsonTokenType.String:
+                var escapedLength = reader.ValueSpan.Length;
+                var scratch = escapedLength <= StackUnescapeBytes ? stackalloc byte[StackUnescapeBytes] : UnescapeBuffer(escapedLength);
+                var length = reader.CopyString(scratch);
+                ok = EventTimeParser.TryParse(scratch[..length], isString: true, _timeFormat, out ms);
+                break;
+            default:
+                ok = false;
+                ms = 0;
+                break;
         }
 
-        _keysPresent |= keyBit;
+        if (ok)
+        {
+            _time = EventTimeState.Present;
+            _timeMs = ms;
+        }
     }
 
     private Span<byte> UnescapeBuffer(int length)

@@ -21,7 +21,7 @@ namespace ShadowAgent.Taps.Parsing;
 /// the same exclusion (the connection accumulator's batch gate).
 /// </para>
 /// </summary>
-public sealed class ShapeRecorder
+public sealed class ShapeRecorder : IRecordShapes
 {
     public const int DefaultMaxFields = 1024;
 

@@ -187,7 +187,9 @@ public sealed class SocketTap : IAsyncDisposable
                 // A smaller buffer only means more receive calls.
             }
 
-            var connection = new TapConnection(socket, _sinks.Open(), _fields, _metrics, _logger, _stream.Name, _stream.Tap.MaxLineBytes, _stream.Tap.MaxBacklogBytes);
+            var shapes = _stream.Schema.Enabled ? new ShapeRecorder(_stream.Schema.MaxFields, _stream.Schema.MaxPathChars) : null;
+            var extractor = new NdJsonFieldExtractor(_fields, shapes);
+            var connection = new TapConnection(socket, _sinks.Open(shapes), extractor, _metrics, _logger, _stream.Name, _stream.Tap.MaxLineBytes, _stream.Tap.MaxBacklogBytes);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection] = RunConnectionAsync(connection, gate.Task);
             gate.SetResult();

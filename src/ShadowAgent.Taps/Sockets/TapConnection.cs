@@ -41,7 +41,7 @@ internal sealed class TapConnection
     private bool _shedEndsMidLine;
     private volatile bool _aborted;
 
-    public TapConnection(Socket socket, IRecordSink sink, FieldTrie fields, TapMetrics metrics, ILogger logger, string streamName, int maxLineBytes, int maxBacklogBytes)
+    public TapConnection(Socket socket, IRecordSink sink, NdJsonFieldExtractor extractor, TapMetrics metrics, ILogger logger, string streamName, int maxLineBytes, int maxBacklogBytes)
     {
         _socket = socket;
         _sink = sink;
@@ -57,7 +57,7 @@ internal sealed class TapConnection
             resumeWriterThreshold: 0,
             minimumSegmentSize: BlockMemoryPool.DefaultBlockSize,
             useSynchronizationContext: false));
-        _parser = new NdJsonLineParser(new NdJsonFieldExtractor(fields), sink, metrics, maxLineBytes);
+        _parser = new NdJsonLineParser(extractor, sink, metrics, maxLineBytes);
     }
 
     public IRecordSink Sink => _sink;

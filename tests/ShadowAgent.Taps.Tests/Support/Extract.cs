@@ -21,6 +21,6 @@ internal static class Extract
         }
 
         var v = extractor.View(line.Length + 1);
-        return (true, error, new ParsedRecord(v.Bytes, v.KeyHashes.ToArray(), v.KeysPresent, v.Numbers.ToArray(), v.NumbersPresent, v.NumbersNotNumeric));
+        return (true, error, ParsedRecord.From(v));
     }
 }

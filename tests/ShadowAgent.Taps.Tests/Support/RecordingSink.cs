@@ -1,3 +1,4 @@
+using ShadowAgent.Core.Hashing;
 using ShadowAgent.Core.Records;
 
 namespace ShadowAgent.Taps.Tests.Support;
@@ -59,7 +60,7 @@ internal sealed class RecordingSink : IRecordSink
 
         lock (Records)
         {
-            Records.Add(new ParsedRecord(record.Bytes, record.KeyHashes.ToArray(), record.KeysPresent, record.Numbers.ToArray(), record.NumbersPresent, record.NumbersNotNumeric));
+            Records.Add(ParsedRecord.From(record));
         }
     }
 
@@ -92,4 +93,29 @@ internal sealed class RecordingSink : IRecordSink
     }
 }
 
-internal sealed record ParsedRecord(int Bytes, ulong[] KeyHashes, ulong KeysPresent, double[] Numbers, ulong NumbersPresent, ulong NumbersNotNumeric);
+internal sealed record ParsedRecord(
+    int Bytes,
+    ulong[] KeyHashes,
+    ulong KeysPresent,
+    double[] Numbers,
+    ulong NumbersPresent,
+    ulong NumbersNotNumeric,
+    KeyHash128[] FullHashes,
+    string[] KeyTexts,
+    EventTimeState EventTime,
+    long EventTimeUnixMs)
+{
+    public static ParsedRecord From(in RecordView v)
+    {
+        var full = v.KeyHashes.ToArray();
+        var texts = new string[full.Length];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = System.Text.Encoding.UTF8.GetString(v.KeyValue(i));
+        }
+
+        return new ParsedRecord(
+            v.Bytes, [.. full.Select(h => h.H1)], v.KeysPresent, v.Numbers.ToArray(), v.NumbersPresent, v.NumbersNotNumeric,
+            full, texts, v.EventTime, v.EventTimeUnixMs);
+    }
+}

@@ -20,7 +20,7 @@ internal sealed class RecordingSinkFactory : IRecordSinkFactory
 
     public int CloseCalls(RecordingSink sink) => _closes.TryGetValue(sink, out var n) ? n : 0;
 
-    public IRecordSink Open()
+    public IRecordSink Open(IRecordShapes? shapes = null)
     {
         var sink = _create();
         _opened.Enqueue(sink);
