@@ -1,4 +1,5 @@
 using ShadowAgent.Benchmarks.Agent;
+using ShadowAgent.Benchmarks.Features;
 using ShadowAgent.Benchmarks.Taps;
 
 // Scenarios that BenchmarkDotNet cannot run: native AOT builds, and whole processes measured from outside.
@@ -6,12 +7,14 @@ return args switch
 {
     ["scenario", "tap-parse", .. var rest] => TapParseScenario.Run(rest),
     ["scenario", "agent-start", .. var rest] => AgentStartScenario.Run(rest),
+    ["scenario", "shadow", .. var rest] => ShadowPipelineScenario.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: ShadowAgent.Benchmarks.Scenarios scenario tap-parse [seconds]");
+    Console.Error.WriteLine("       ShadowAgent.Benchmarks.Scenarios scenario shadow [seconds]");
     Console.Error.WriteLine("       ShadowAgent.Benchmarks.Scenarios scenario agent-start <path to shadow-agent> [runs] [idle seconds]");
     return 2;
 }
