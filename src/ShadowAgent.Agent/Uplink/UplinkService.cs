@@ -166,6 +166,8 @@ internal sealed class UplinkService : BackgroundService
         }
     }
 
+    private static readonly Metadata CompressedRequests = new() { { "grpc-internal-encoding-request", "gzip" } };
+
     private static GrpcChannel CreateChannel(string endpoint)
     {
         var handler = new SocketsHttpHandler
@@ -189,7 +191,8 @@ internal sealed class UplinkService : BackgroundService
     private async Task RunSessionAsync(AgentLink.AgentLinkClient client, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var call = client.Connect(cancellationToken: session.Token);
+        // Profiles travel gzip-compressed: sketches of integer counts and repeated field names shrink by half.
+        using var call = client.Connect(headers: CompressedRequests, cancellationToken: session.Token);
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = _hello }, session.Token);
 
         Welcome welcome;
