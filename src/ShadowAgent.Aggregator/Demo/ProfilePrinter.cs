@@ -7,7 +7,7 @@ namespace ShadowAgent.Aggregator.Demo;
 internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloadStart)
 {
     public const string Header =
-        "  window (UTC)  day   records    rate/s   errors  dropped   latency ms mean    max    bytes mean";
+        "  window (UTC)  day   records    rate/s   errors  dropped  latency ms p50    p99   users   top route (share)          period";
 
     public DemoOptions Options { get; } = options;
 
@@ -18,14 +18,20 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var elapsed = (start - workloadStart).TotalSeconds;
         var hour = Options.Workload.HourAt(Math.Max(0, elapsed));
         var latency = p.Numeric.FirstOrDefault(n => n.Field == "latency_ms");
-        var size = p.Numeric.FirstOrDefault(n => n.Field == "bytes");
+        var users = p.Keys.FirstOrDefault(k => k.Field == "user.id");
+        var routes = p.Keys.FirstOrDefault(k => k.Field == "route");
+        var top = routes?.Top.FirstOrDefault();
+        var topText = top is null || p.Volume.Parsed == 0 ? "-" : $"{(top.Value.Length > 0 ? top.Value : "#" + top.Item.ToString("x", CultureInfo.InvariantCulture))} ({top.Estimate / Math.Max(1, routes!.Present):P0})";
+        var volume = p.Spectral.FirstOrDefault(s => s.Series == "volume");
+        var period = volume is { Flat: false, Peaks.Count: > 0 } ? $"{volume.Peaks[0].PeriodSeconds:F0}s" : "-";
+        var drift = p.Schema is { Drift.Count: > 0 } schema ? "  schema: " + string.Join(", ", schema.Drift.Select(d => $"{d.Kind.ToString().ToLowerInvariant()} {d.Path}")) : "";
         var v = p.Volume;
         var errors = v.Malformed + v.InvalidUtf8 + v.Oversize;
         var end = (DateTimeOffset.FromUnixTimeMilliseconds(p.WindowEndUnixMs) - workloadStart).TotalSeconds;
         var incident = elapsed < Options.Workload.IncidentAtSeconds + Options.Workload.IncidentSeconds && end > Options.Workload.IncidentAtSeconds;
-        var marker = p.Partial ? "  (partial window)" : incident ? "  << incident" : "";
+        var marker = (p.Partial ? "  (partial window)" : incident ? "  << incident" : "") + drift;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0}   {latency?.Mean ?? 0,12:F1} {latency?.Max ?? 0,8:F1} {size?.Mean ?? 0,10:F0}{marker}"));
+            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0} {latency?.P50 ?? 0,14:F1} {latency?.P99 ?? 0,6:F1} {users?.Distinct ?? 0,7:N0}   {topText,-26} {period,6}{marker}"));
     }
 }

@@ -118,6 +118,12 @@ internal sealed class WorkloadGenerator
         var latency = RouteLatencyMs[route] * (slow ? 4 : 1) * Math.Exp(0.45 * Gaussian());
         _json.WriteNumber("latency_ms", Math.Round(latency, 2));
         _json.WriteNumber("bytes", 200 + _random.Next(4000));
+        if (incident && route == CheckoutRoute)
+        {
+            // The flash sale's client release adds a field: the shadow reports it as schema drift.
+            _json.WriteString("promo", "FLASH25");
+        }
+
         _json.WriteEndObject();
         _json.Flush();
 
