@@ -238,3 +238,98 @@ public sealed class AgentConfigTests : IDisposable
         Assert.Equal(["--Agent:HostId=a"], command.ConfigurationArgs);
     }
 }
+
+public sealed class ShadowOptionsConfigTests
+{
+    [Fact]
+    public void Load_ShadowOptionsFromJson_BindEveryKey()
+    {
+        var dir = Directory.CreateTempSubdirectory("agent-config-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "agent.json");
+            File.WriteAllText(path, """
+                {
+                  "Agent": {
+                    "Streams": [
+                      {
+                        "Name": "web", "Tap": { "Address": "127.0.0.1:7410" },
+                        "KeyFields": [ "user", "route" ], "NumericFields": [ "latency_ms" ],
+                        "Window": "00:01:00", "Hop": "00:00:15",
+                        "EventTime": { "Field": "ts", "Format": "UnixMilliseconds", "AllowedLateness": "00:00:05" },
+                        "Sampling": { "Rate": 0.5, "Mode": "hash", "KeyField": "user" },
+                        "Sketches": { "HllLgK": 12, "HllType": "hll8", "FrequentItemsLgMaxMapSize": 11, "FrequentItemsWireLgMaxMapSize": 6,
+                                      "TopK": 5, "QuantileRelativeAccuracy": 0.02, "QuantileMaxBins": 1024 },
+                        "Schema": { "Enabled": false, "MaxFields": 100, "MaxPathChars": 64, "MaxFieldsPerProfile": 10, "BaselineWindows": 3, "ShareShift": 0.1 },
+                        "Spectral": { "Enabled": true, "MaxLength": 256, "Fields": [ "latency_ms" ] }
+                      }
+                    ]
+                  }
+                }
+                """);
+
+            var (options, errors) = AgentConfig.Load([], new Hashtable(), path);
+
+            Assert.Empty(errors);
+            var s = Assert.Single(options!.Streams);
+            Assert.Equal(TimeSpan.FromSeconds(15), s.Hop);
+            Assert.Equal("ts", s.EventTime.Field);
+            Assert.Equal(Core.Streams.EventTimeFormat.UnixMilliseconds, s.EventTime.Format);
+            Assert.Equal(TimeSpan.FromSeconds(5), s.EventTime.AllowedLateness);
+            Assert.Equal((0.5, "hash", "user"), (s.Sampling.Rate, s.Sampling.Mode, s.Sampling.KeyField));
+            Assert.Equal((12, "hll8", 11, 6, 5, 0.02, 1024), (s.Sketches.HllLgK, s.Sketches.HllType, s.Sketches.FrequentItemsLgMaxMapSize,
+                s.Sketches.FrequentItemsWireLgMaxMapSize, s.Sketches.TopK, s.Sketches.QuantileRelativeAccuracy, s.Sketches.QuantileMaxBins));
+            Assert.Equal((false, 100, 64, 10, 3, 0.1), (s.Schema.Enabled, s.Schema.MaxFields, s.Schema.MaxPathChars, s.Schema.MaxFieldsPerProfile,
+                s.Schema.BaselineWindows, s.Schema.ShareShift));
+            Assert.Equal((true, 256), (s.Spectral.Enabled, s.Spectral.MaxLength));
+            Assert.Equal(["latency_ms"], s.Spectral.Fields);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_BadShadowOptions_EachNamedByKey()
+    {
+        var (_, errors) = AgentConfig.Load(
+            [
+                "--Agent:Streams:0:Name=web",
+                "--Agent:Streams:0:Tap:Address=127.0.0.1:7410",
+                "--Agent:Streams:0:KeyFields:0=user",
+                "--Agent:Streams:0:Hop=00:00:03",
+                "--Agent:Streams:0:Sampling:Mode=hash",
+                "--Agent:Streams:0:Sampling:KeyField=route",
+                "--Agent:Streams:0:Sampling:Rate=0",
+                "--Agent:Streams:0:Sketches:HllLgK=30",
+                "--Agent:Streams:0:Spectral:Fields:0=latency_ms",
+                "--Agent:Streams:0:Sketches:Typo=1",
+            ],
+            new Hashtable(),
+            "/nonexistent/agent.json");
+
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Hop:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Sampling:KeyField:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Sampling:Rate:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Sketches:HllLgK:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Spectral:Fields:0:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Agent:Streams:0:Sketches:Typo:", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Load_ShippedExampleConfiguration_IsValid()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "ShadowAgent.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        Assert.NotNull(dir);
+        var (options, errors) = AgentConfig.Load([], new Hashtable(), Path.Combine(dir, "packaging", "config", "agent.json"));
+
+        Assert.Empty(errors);
+        Assert.Equal(2, options!.Streams.Count);
+    }
+}
