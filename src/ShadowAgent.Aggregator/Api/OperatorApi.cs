@@ -25,8 +25,14 @@ internal static class OperatorApi
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
     }
 
-    private static IResult GetProfiles(string host, string stream, string? limit, string? since, StoreReader reader)
+    private static IResult GetProfiles(string host, string stream, string? limit, string? since, string? sketches, StoreReader reader)
     {
+        var includeSketches = false;
+        if (sketches is not null && !bool.TryParse(sketches, out includeSketches))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"sketches '{sketches}' must be true or false");
+        }
+
         var count = DefaultProfileLimit;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxProfileLimit))
         {
@@ -52,7 +58,7 @@ internal static class OperatorApi
                 : Problem(StatusCodes.Status404NotFound, "not found", $"unknown host '{host}'");
         }
 
-        var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(ToProfile);
+        var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(p => ProfileMapper.ToProfile(p, includeSketches));
         return TypedResults.Json(new ProfileList(host, stream, profiles), ApiJsonContext.Default.ProfileList);
     }
 
@@ -65,19 +71,8 @@ internal static class OperatorApi
         h.StreamCount, h.ProfilesTotal, h.RecordsTotal);
 
     private static StreamInfo ToStream(StreamRow s) => new(
-        s.HostId, s.Name, s.Tap, s.Address, s.Format, s.KeyFields, s.NumericFields, s.WindowMs, s.LastWindowEndMs,
+        s.HostId, s.Name, s.Tap, s.Address, s.Format, s.KeyFields, s.NumericFields, s.WindowMs, s.HopMs, s.EventTimeField,
+        s.AllowedLatenessMs, new StreamSamplingInfo(ProtoNames.Of((SamplingMode)s.SamplingMode), s.SamplingRate, s.SamplingKeyField),
+        s.LastWindowEndMs,
         new StreamTotals(s.ProfilesTotal, s.RecordsTotal, s.BytesTotal, s.ParsedTotal, s.ErrorsTotal, s.DroppedRecordsTotal));
-
-    private static ProfileInfo ToProfile(ProfileRow row)
-    {
-        // The payload is the profile as the agent sent it, so fields added later are served without a schema change.
-        var p = ShadowProfile.Parser.ParseFrom(row.Payload);
-        var v = p.Volume ?? new VolumeCounters();
-        var numeric = p.Numeric.Select(n => new NumericInfo(n.Field, n.Count, n.Min, n.Max, n.Mean, n.Sum, n.Missing, n.NotNumeric)).ToList();
-        return new ProfileInfo(
-            row.WindowStartMs, row.WindowEndMs, row.Partial, p.CoveredMs,
-            new VolumeInfo(v.Records, v.Bytes, v.Parsed, v.Malformed, v.InvalidUtf8, v.Oversize, v.DroppedRecords, v.DroppedBytes,
-                v.RatePerSecond, v.ConnectionsOpen, v.ConnectionsAccepted, v.ConnectionsRejected),
-            numeric);
-    }
 }

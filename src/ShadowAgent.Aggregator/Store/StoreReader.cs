@@ -7,7 +7,8 @@ internal sealed class StoreReader(MetadataStore store)
 {
     private const string StreamColumns = """
         stream_id, host_id, name, tap, address, format, key_fields, numeric_fields, window_ms, last_window_end_ms,
-        profiles_total, records_total, bytes_total, parsed_total, errors_total, dropped_records_total
+        profiles_total, records_total, bytes_total, parsed_total, errors_total, dropped_records_total,
+        hop_ms, event_time_field, allowed_lateness_ms, sampling_mode, sampling_rate, sampling_key_field
         """;
 
     public List<HostRow> ListHosts()
@@ -104,7 +105,8 @@ internal sealed class StoreReader(MetadataStore store)
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), SplitList(reader.GetString(6)), SplitList(reader.GetString(7)), reader.GetInt32(8),
                 reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
-                reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15)));
+                reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt32(16), reader.GetString(17),
+                reader.GetInt32(18), reader.GetInt32(19), reader.GetDouble(20), reader.GetString(21)));
         }
 
         return rows;

@@ -8,6 +8,8 @@ internal sealed record HostRow(
 internal sealed record StreamRow(
     long StreamId, string HostId, string Name, string Tap, string Address, string Format, string[] KeyFields,
     string[] NumericFields, int WindowMs, long? LastWindowEndMs, long ProfilesTotal, long RecordsTotal, long BytesTotal,
-    long ParsedTotal, long ErrorsTotal, long DroppedRecordsTotal);
+    long ParsedTotal, long ErrorsTotal, long DroppedRecordsTotal, int HopMs, string EventTimeField, int AllowedLatenessMs,
+    int SamplingMode, double SamplingRate, string SamplingKeyField);
+
 
 internal sealed record ProfileRow(long WindowStartMs, long WindowEndMs, bool Partial, byte[] Payload);
