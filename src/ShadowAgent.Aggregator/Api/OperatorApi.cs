@@ -2,8 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ShadowAgent.Aggregator.Fleet;
+using ShadowAgent.Aggregator.Hosting;
 using ShadowAgent.Aggregator.Ingest;
 using ShadowAgent.Aggregator.Store;
+using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Core.Telemetry;
 using ShadowAgent.Protocol.V1;
 
@@ -21,6 +24,10 @@ internal static class OperatorApi
         api.MapGet("/hosts", (StoreReader reader) => TypedResults.Json(new HostList(reader.ListHosts().ConvertAll(ToHost)), ApiJsonContext.Default.HostList));
         api.MapGet("/streams", (StoreReader reader) => TypedResults.Json(new StreamList(reader.ListStreams().ConvertAll(ToStream)), ApiJsonContext.Default.StreamList));
         api.MapGet("/streams/{host}/{stream}/profiles", GetProfiles);
+        api.MapGet("/fleet/streams", (StoreReader reader) => TypedResults.Json(
+            new FleetStreamList(reader.ListStreamNames().ConvertAll(n => new FleetStreamName(n.Name, n.Hosts, n.ProfilesTotal, n.RecordsTotal, n.LastWindowEndMs))),
+            ApiJsonContext.Default.FleetStreamList));
+        api.MapGet("/fleet/streams/{stream}", GetFleetStream);
         app.MapGet("/healthz", (AgentConnections connections) => TypedResults.Json(new Health("ok", connections.Count), ApiJsonContext.Default.Health));
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
     }
@@ -60,6 +67,48 @@ internal static class OperatorApi
 
         var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(p => ProfileMapper.ToProfile(p, includeSketches));
         return TypedResults.Json(new ProfileList(host, stream, profiles), ApiJsonContext.Default.ProfileList);
+    }
+
+    private static IResult GetFleetStream(
+        string stream, string? from, string? to, string? hosts, string? k, string? sketches, StoreReader reader, AggregatorOptions options,
+        AggregatorMetrics metrics, TimeProvider time)
+    {
+        if (!FleetQuery.TryParse(from, to, hosts, k, sketches, time.GetUtcNow().ToUnixTimeMilliseconds(), out var query, out var error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", error);
+        }
+
+        var streams = reader.FindStreamsByName(stream);
+        if (streams.Count == 0)
+        {
+            return Problem(StatusCodes.Status404NotFound, "not found", $"no host has a stream '{stream}'");
+        }
+
+        if (query.Hosts is { } wanted)
+        {
+            var byHost = streams.ToDictionary(s => s.HostId, StringComparer.Ordinal);
+            var missing = wanted.FirstOrDefault(h => !byHost.ContainsKey(h));
+            if (missing is not null)
+            {
+                return Problem(StatusCodes.Status404NotFound, "not found", $"host '{missing}' has no stream '{stream}'");
+            }
+
+            streams = wanted.Select(h => byHost[h]).ToList();
+        }
+
+        // One row more than the cap tells whether the range held more than was merged.
+        var max = options.FleetMaxProfiles;
+        var keys = reader.ListProfileKeysInRange(streams.ConvertAll(s => s.StreamId), query.FromMs, query.ToMs, max + 1);
+        var truncated = keys.Count > max;
+        if (truncated)
+        {
+            keys.RemoveAt(keys.Count - 1);
+        }
+
+        FleetMerge.SortForMerge(keys);
+        var summary = FleetMerge.Run(stream, query, keys, reader.ReadPayloads(keys.Select(r => r.ProfileId)), truncated, max,
+            kind => metrics.SketchesUndecodable.Add(1, new KeyValuePair<string, object?>("sketch", kind)));
+        return TypedResults.Json(summary, ApiJsonContext.Default.FleetStreamSummary);
     }
 
     private static IResult Problem(int status, string title, string detail) =>
