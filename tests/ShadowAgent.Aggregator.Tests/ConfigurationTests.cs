@@ -11,6 +11,7 @@ public sealed class ConfigurationTests
     [InlineData("--Aggregator:ProfileRetention=-1.00:00:00", "Aggregator:ProfileRetention: '-1.00:00:00' must be positive")]
     [InlineData("--Aggregator:HeartbeatInterval=00:00:00.001", "Aggregator:HeartbeatInterval:")]
     [InlineData("--Aggregator:ProfileRetention=soon", "'Aggregator:ProfileRetention'")]
+    [InlineData("--Aggregator:FleetMaxProfiles=0", "Aggregator:FleetMaxProfiles: '0' must be between 1 and 1000000")]
     public void Build_InvalidValue_ErrorNamesKey(string arg, string expected)
     {
         var directory = TestAggregator.NewDirectory();

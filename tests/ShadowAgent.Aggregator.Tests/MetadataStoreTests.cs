@@ -36,6 +36,32 @@ public sealed class MetadataStoreTests
     }
 
     [Fact]
+    public async Task Start_Version1Database_MigratesStreamsKeepingTotals()
+    {
+        var directory = TestAggregator.NewDirectory();
+        using (var connection = SqliteDb.Open(Path.Combine(directory, "shadow.db")))
+        {
+            using var setup = connection.CreateCommand();
+            setup.CommandText = $"""
+                CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
+                {Migrations.All[0].Sql}
+                INSERT INTO schema_migrations VALUES (1, '{Migrations.All[0].Name}', 0);
+                INSERT INTO hosts VALUES ('host-a', 'a', '0.1', 1, '', 1, 1, 'linux', '', 'x64', 'v2', 0, 1, 0, 0);
+                INSERT INTO streams (host_id, name, window_ms, profiles_total, records_total) VALUES ('host-a', 'orders', 10000, 3, 60);
+                """;
+            setup.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var aggregator = await TestAggregator.StartAsync(directory);
+
+        var stream = Assert.Single(aggregator.Get<StoreReader>().ListStreams());
+        Assert.Equal((60L, 0, "", 0, 0.0, ""), (stream.RecordsTotal, stream.HopMs, stream.EventTimeField, stream.SamplingMode, stream.SamplingRate, stream.SamplingKeyField));
+        using var check = SqliteDb.Open(aggregator.DatabasePath);
+        Assert.Equal(Migrations.LatestVersion, Migrations.CurrentVersion(check));
+    }
+
+    [Fact]
     public async Task Build_NewerSchemaVersion_Refused()
     {
         var directory = TestAggregator.NewDirectory();

@@ -50,13 +50,13 @@ internal sealed class TestAggregator : IAsyncDisposable
         .. extra,
     ];
 
-    public static async Task<TestAggregator> StartAsync(string? directory = null, TimeProvider? time = null)
+    public static async Task<TestAggregator> StartAsync(string? directory = null, TimeProvider? time = null, params string[] extra)
     {
         directory ??= NewDirectory();
         // The clock defaults to shortly after the test profiles' windows, so the pruner that runs at start
         // never deletes them whatever the machine's date.
         time ??= new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Agents.T0) + TimeSpan.FromHours(1));
-        var app = AggregatorHost.Build(Args(directory), builder => builder.Services.AddSingleton(time));
+        var app = AggregatorHost.Build(Args(directory, extra), builder => builder.Services.AddSingleton(time));
         await app.StartAsync();
         return new TestAggregator(app, directory);
     }

@@ -9,6 +9,8 @@ namespace ShadowAgent.Aggregator.Api;
 [JsonSerializable(typeof(HostList))]
 [JsonSerializable(typeof(StreamList))]
 [JsonSerializable(typeof(ProfileList))]
+[JsonSerializable(typeof(FleetStreamList))]
+[JsonSerializable(typeof(FleetStreamSummary))]
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(Health))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

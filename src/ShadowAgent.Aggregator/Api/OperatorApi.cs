@@ -2,8 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ShadowAgent.Aggregator.Fleet;
+using ShadowAgent.Aggregator.Hosting;
 using ShadowAgent.Aggregator.Ingest;
 using ShadowAgent.Aggregator.Store;
+using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Core.Telemetry;
 using ShadowAgent.Protocol.V1;
 
@@ -21,12 +24,22 @@ internal static class OperatorApi
         api.MapGet("/hosts", (StoreReader reader) => TypedResults.Json(new HostList(reader.ListHosts().ConvertAll(ToHost)), ApiJsonContext.Default.HostList));
         api.MapGet("/streams", (StoreReader reader) => TypedResults.Json(new StreamList(reader.ListStreams().ConvertAll(ToStream)), ApiJsonContext.Default.StreamList));
         api.MapGet("/streams/{host}/{stream}/profiles", GetProfiles);
+        api.MapGet("/fleet/streams", (StoreReader reader) => TypedResults.Json(
+            new FleetStreamList(reader.ListStreamNames().ConvertAll(n => new FleetStreamName(n.Name, n.Hosts, n.ProfilesTotal, n.RecordsTotal, n.LastWindowEndMs))),
+            ApiJsonContext.Default.FleetStreamList));
+        api.MapGet("/fleet/streams/{stream}", GetFleetStream);
         app.MapGet("/healthz", (AgentConnections connections) => TypedResults.Json(new Health("ok", connections.Count), ApiJsonContext.Default.Health));
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
     }
 
-    private static IResult GetProfiles(string host, string stream, string? limit, string? since, StoreReader reader)
+    private static IResult GetProfiles(string host, string stream, string? limit, string? since, string? sketches, StoreReader reader)
     {
+        var includeSketches = false;
+        if (sketches is not null && !bool.TryParse(sketches, out includeSketches))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"sketches '{sketches}' must be true or false");
+        }
+
         var count = DefaultProfileLimit;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxProfileLimit))
         {
@@ -52,8 +65,50 @@ internal static class OperatorApi
                 : Problem(StatusCodes.Status404NotFound, "not found", $"unknown host '{host}'");
         }
 
-        var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(ToProfile);
+        var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(p => ProfileMapper.ToProfile(p, includeSketches));
         return TypedResults.Json(new ProfileList(host, stream, profiles), ApiJsonContext.Default.ProfileList);
+    }
+
+    private static IResult GetFleetStream(
+        string stream, string? from, string? to, string? hosts, string? k, string? sketches, StoreReader reader, AggregatorOptions options,
+        AggregatorMetrics metrics, TimeProvider time)
+    {
+        if (!FleetQuery.TryParse(from, to, hosts, k, sketches, time.GetUtcNow().ToUnixTimeMilliseconds(), out var query, out var error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", error);
+        }
+
+        var streams = reader.FindStreamsByName(stream);
+        if (streams.Count == 0)
+        {
+            return Problem(StatusCodes.Status404NotFound, "not found", $"no host has a stream '{stream}'");
+        }
+
+        if (query.Hosts is { } wanted)
+        {
+            var byHost = streams.ToDictionary(s => s.HostId, StringComparer.Ordinal);
+            var missing = wanted.FirstOrDefault(h => !byHost.ContainsKey(h));
+            if (missing is not null)
+            {
+                return Problem(StatusCodes.Status404NotFound, "not found", $"host '{missing}' has no stream '{stream}'");
+            }
+
+            streams = wanted.Select(h => byHost[h]).ToList();
+        }
+
+        // One row more than the cap tells whether the range held more than was merged.
+        var max = options.FleetMaxProfiles;
+        var keys = reader.ListProfileKeysInRange(streams.ConvertAll(s => s.StreamId), query.FromMs, query.ToMs, max + 1);
+        var truncated = keys.Count > max;
+        if (truncated)
+        {
+            keys.RemoveAt(keys.Count - 1);
+        }
+
+        FleetMerge.SortForMerge(keys);
+        var summary = FleetMerge.Run(stream, query, keys, reader.ReadPayloads(keys.Select(r => r.ProfileId)), truncated, max,
+            kind => metrics.SketchesUndecodable.Add(1, new KeyValuePair<string, object?>("sketch", kind)));
+        return TypedResults.Json(summary, ApiJsonContext.Default.FleetStreamSummary);
     }
 
     private static IResult Problem(int status, string title, string detail) =>
@@ -65,19 +120,8 @@ internal static class OperatorApi
         h.StreamCount, h.ProfilesTotal, h.RecordsTotal);
 
     private static StreamInfo ToStream(StreamRow s) => new(
-        s.HostId, s.Name, s.Tap, s.Address, s.Format, s.KeyFields, s.NumericFields, s.WindowMs, s.LastWindowEndMs,
+        s.HostId, s.Name, s.Tap, s.Address, s.Format, s.KeyFields, s.NumericFields, s.WindowMs, s.HopMs, s.EventTimeField,
+        s.AllowedLatenessMs, new StreamSamplingInfo(ProtoNames.Of((SamplingMode)s.SamplingMode), s.SamplingRate, s.SamplingKeyField),
+        s.LastWindowEndMs,
         new StreamTotals(s.ProfilesTotal, s.RecordsTotal, s.BytesTotal, s.ParsedTotal, s.ErrorsTotal, s.DroppedRecordsTotal));
-
-    private static ProfileInfo ToProfile(ProfileRow row)
-    {
-        // The payload is the profile as the agent sent it, so fields added later are served without a schema change.
-        var p = ShadowProfile.Parser.ParseFrom(row.Payload);
-        var v = p.Volume ?? new VolumeCounters();
-        var numeric = p.Numeric.Select(n => new NumericInfo(n.Field, n.Count, n.Min, n.Max, n.Mean, n.Sum, n.Missing, n.NotNumeric)).ToList();
-        return new ProfileInfo(
-            row.WindowStartMs, row.WindowEndMs, row.Partial, p.CoveredMs,
-            new VolumeInfo(v.Records, v.Bytes, v.Parsed, v.Malformed, v.InvalidUtf8, v.Oversize, v.DroppedRecords, v.DroppedBytes,
-                v.RatePerSecond, v.ConnectionsOpen, v.ConnectionsAccepted, v.ConnectionsRejected),
-            numeric);
-    }
 }

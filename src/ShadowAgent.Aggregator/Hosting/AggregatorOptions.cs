@@ -20,6 +20,9 @@ public sealed class AggregatorOptions
     /// <summary>Heartbeat interval the aggregator asks agents for in Welcome.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most profiles one fleet merge reads (the newest win); a larger range answers with truncated = true.</summary>
+    public int FleetMaxProfiles { get; set; } = 10_000;
+
     /// <summary>The database path after applying the defaults.</summary>
     public string ResolvedDatabasePath()
     {

@@ -3,6 +3,9 @@ namespace ShadowAgent.Aggregator.Hosting;
 /// <summary>Checks the options at start; every error names the configuration key it is about.</summary>
 internal static class AggregatorOptionsValidator
 {
+    // Every merged profile is parsed and its sketches decoded in the request; past this one request holds gigabytes.
+    private const int MaxFleetProfiles = 1_000_000;
+
     public static List<string> Validate(AggregatorOptions options)
     {
         var errors = new List<string>();
@@ -24,6 +27,11 @@ internal static class AggregatorOptionsValidator
         if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromHours(1))
         {
             errors.Add($"{section}:{nameof(AggregatorOptions.HeartbeatInterval)}: '{options.HeartbeatInterval}' must be between 00:00:00.1 and 01:00:00");
+        }
+
+        if (options.FleetMaxProfiles is < 1 or > MaxFleetProfiles)
+        {
+            errors.Add($"{section}:{nameof(AggregatorOptions.FleetMaxProfiles)}: '{options.FleetMaxProfiles}' must be between 1 and {MaxFleetProfiles}");
         }
 
         if (options.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

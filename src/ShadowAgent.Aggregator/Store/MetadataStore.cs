@@ -70,13 +70,19 @@ internal sealed class MetadataStore : IDisposable
                 connected = 1, current_epoch = excluded.current_epoch, last_seen_ms = excluded.last_seen_ms
             """, "$host", "$name", "$version", "$protocol", "$caps", "$cpus", "$memory", "$os", "$kernel", "$arch", "$cgroup", "$epoch", "$now");
         _upsertDescribedStream = Prepare("""
-            INSERT INTO streams (host_id, name, tap, address, format, key_fields, numeric_fields, window_ms)
-            VALUES ($host, $name, $tap, $address, $format, $keys, $numeric, $window)
+            INSERT INTO streams (host_id, name, tap, address, format, key_fields, numeric_fields, window_ms, hop_ms,
+                                 event_time_field, allowed_lateness_ms, sampling_mode, sampling_rate, sampling_key_field)
+            VALUES ($host, $name, $tap, $address, $format, $keys, $numeric, $window, $hop, $eventTime, $lateness,
+                    $samplingMode, $samplingRate, $samplingKey)
             ON CONFLICT (host_id, name) DO UPDATE SET
                 tap = excluded.tap, address = excluded.address, format = excluded.format,
-                key_fields = excluded.key_fields, numeric_fields = excluded.numeric_fields, window_ms = excluded.window_ms
+                key_fields = excluded.key_fields, numeric_fields = excluded.numeric_fields, window_ms = excluded.window_ms,
+                hop_ms = excluded.hop_ms, event_time_field = excluded.event_time_field,
+                allowed_lateness_ms = excluded.allowed_lateness_ms, sampling_mode = excluded.sampling_mode,
+                sampling_rate = excluded.sampling_rate, sampling_key_field = excluded.sampling_key_field
             RETURNING stream_id
-            """, "$host", "$name", "$tap", "$address", "$format", "$keys", "$numeric", "$window");
+            """, "$host", "$name", "$tap", "$address", "$format", "$keys", "$numeric", "$window", "$hop", "$eventTime", "$lateness",
+            "$samplingMode", "$samplingRate", "$samplingKey");
         _ensureStream = Prepare("""
             INSERT INTO streams (host_id, name) VALUES ($host, $name)
             ON CONFLICT (host_id, name) DO UPDATE SET name = excluded.name
@@ -141,7 +147,9 @@ internal sealed class MetadataStore : IDisposable
                 }
 
                 Bind(_upsertDescribedStream, transaction, hello.HostId, stream.Name, stream.Tap, stream.Address, stream.Format,
-                    string.Join(',', stream.KeyFields), string.Join(',', stream.NumericFields), (long)stream.WindowMs);
+                    string.Join(',', stream.KeyFields), string.Join(',', stream.NumericFields), (long)stream.WindowMs,
+                    (long)stream.HopMs, stream.EventTimeField, (long)stream.AllowedLatenessMs, (long)stream.SamplingMode,
+                    stream.SamplingRate, stream.SamplingKeyField);
                 described.Add((stream.Name, (long)_upsertDescribedStream.ExecuteScalar()!));
             }
 
@@ -190,8 +198,10 @@ internal sealed class MetadataStore : IDisposable
                         continue;
                     }
 
-                    Bind(_addStreamTotals, transaction, streamId, (long)volume.Records, (long)volume.Bytes, (long)volume.Parsed,
-                        errors, (long)volume.DroppedRecords, profile.WindowEndUnixMs);
+                    // Hopping windows overlap: only the newest hop's counters add up across profiles.
+                    var hop = profile.HopVolume ?? volume;
+                    Bind(_addStreamTotals, transaction, streamId, (long)hop.Records, (long)hop.Bytes, (long)hop.Parsed,
+                        (long)(hop.Malformed + hop.InvalidUtf8 + hop.Oversize), (long)hop.DroppedRecords, profile.WindowEndUnixMs);
                     _addStreamTotals.ExecuteNonQuery();
                     inserted.Add(profile);
                 }

@@ -81,6 +81,16 @@ internal static class Migrations
             );
             CREATE INDEX profiles_by_window_end ON profiles (window_end_ms);
             """),
+        // Hopping, event-time and sampling settings of a stream, as its agent describes it (profile contract v1.1).
+        (2, "stream window, event-time and sampling descriptors", """
+            ALTER TABLE streams ADD COLUMN hop_ms              INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE streams ADD COLUMN event_time_field    TEXT NOT NULL DEFAULT '';
+            ALTER TABLE streams ADD COLUMN allowed_lateness_ms INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE streams ADD COLUMN sampling_mode       INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE streams ADD COLUMN sampling_rate       REAL NOT NULL DEFAULT 0;
+            ALTER TABLE streams ADD COLUMN sampling_key_field  TEXT NOT NULL DEFAULT '';
+            CREATE INDEX streams_by_name ON streams (name);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

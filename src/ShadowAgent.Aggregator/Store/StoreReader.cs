@@ -7,7 +7,8 @@ internal sealed class StoreReader(MetadataStore store)
 {
     private const string StreamColumns = """
         stream_id, host_id, name, tap, address, format, key_fields, numeric_fields, window_ms, last_window_end_ms,
-        profiles_total, records_total, bytes_total, parsed_total, errors_total, dropped_records_total
+        profiles_total, records_total, bytes_total, parsed_total, errors_total, dropped_records_total,
+        hop_ms, event_time_field, allowed_lateness_ms, sampling_mode, sampling_rate, sampling_key_field
         """;
 
     public List<HostRow> ListHosts()
@@ -86,6 +87,94 @@ internal sealed class StoreReader(MetadataStore store)
         return rows;
     }
 
+    /// <summary>Stream names with the number of hosts that have each, by name.</summary>
+    public List<StreamNameRow> ListStreamNames()
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT name, COUNT(*), SUM(profiles_total), SUM(records_total), MAX(last_window_end_ms)
+            FROM streams GROUP BY name ORDER BY name
+            """;
+        using var reader = query.ExecuteReader();
+        var rows = new List<StreamNameRow>();
+        while (reader.Read())
+        {
+            rows.Add(new StreamNameRow(
+                reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Every host's stream of that name, by host.</summary>
+    public List<StreamRow> FindStreamsByName(string name)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {StreamColumns} FROM streams WHERE name = $name ORDER BY host_id";
+        query.Parameters.AddWithValue("$name", name);
+        return ReadStreams(query);
+    }
+
+    /// <summary>
+    /// The profiles of the given streams whose window starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), newest
+    /// first, at most <paramref name="limit"/>; without payloads, which <see cref="ReadPayloads"/> streams one at a time.
+    /// </summary>
+    public List<ProfileKeyRow> ListProfileKeysInRange(IReadOnlyList<long> streamIds, long fromMs, long toMs, int limit)
+    {
+        var rows = new List<ProfileKeyRow>();
+        if (streamIds.Count == 0)
+        {
+            return rows;
+        }
+
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        var names = new string[streamIds.Count];
+        for (var i = 0; i < streamIds.Count; i++)
+        {
+            names[i] = "$s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            query.Parameters.AddWithValue(names[i], streamIds[i]);
+        }
+
+        query.CommandText = $"""
+            SELECT p.profile_id, s.host_id, p.window_start_ms, p.window_end_ms
+            FROM profiles p JOIN streams s ON s.stream_id = p.stream_id
+            WHERE p.stream_id IN ({string.Join(',', names)}) AND p.window_start_ms >= $from AND p.window_start_ms < $to
+            ORDER BY p.window_start_ms DESC, p.profile_id DESC LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$from", fromMs);
+        query.Parameters.AddWithValue("$to", toMs);
+        query.Parameters.AddWithValue("$limit", limit);
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new ProfileKeyRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The payloads of <paramref name="profileIds"/> in that order, read lazily over one connection, so a merge holds
+    /// one payload at a time however many it reads. A profile pruned meanwhile yields an empty payload.
+    /// </summary>
+    public IEnumerable<byte[]> ReadPayloads(IEnumerable<long> profileIds)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT payload FROM profiles WHERE profile_id = $id";
+        var id = query.Parameters.Add("$id", SqliteType.Integer);
+        foreach (var profileId in profileIds)
+        {
+            id.Value = profileId;
+            yield return query.ExecuteScalar() as byte[] ?? [];
+        }
+    }
+
     public long CountProfiles()
     {
         using var connection = SqliteDb.Open(store.Path);
@@ -104,7 +193,8 @@ internal sealed class StoreReader(MetadataStore store)
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), SplitList(reader.GetString(6)), SplitList(reader.GetString(7)), reader.GetInt32(8),
                 reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
-                reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15)));
+                reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt32(16), reader.GetString(17),
+                reader.GetInt32(18), reader.GetInt32(19), reader.GetDouble(20), reader.GetString(21)));
         }
 
         return rows;

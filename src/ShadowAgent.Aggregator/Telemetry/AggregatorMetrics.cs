@@ -13,6 +13,7 @@ internal sealed class AggregatorMetrics
     public const string ProfilesStoredName = "shadow.aggregator.profiles.stored";
     public const string ProfilesRejectedName = "shadow.aggregator.profiles.rejected";
     public const string StoreWriteLatencyName = "shadow.aggregator.store.write.duration";
+    public const string SketchesUndecodableName = "shadow.aggregator.sketches.undecodable";
 
     public AggregatorMetrics(IMeterFactory meterFactory, AgentConnections connections)
     {
@@ -23,6 +24,7 @@ internal sealed class AggregatorMetrics
         ProfilesStored = meter.CreateCounter<long>(ProfilesStoredName, description: "Profiles newly stored");
         ProfilesRejected = meter.CreateCounter<long>(ProfilesRejectedName, description: "Profiles rejected as invalid (tag reason)");
         StoreWriteLatency = meter.CreateHistogram<double>(StoreWriteLatencyName, unit: "ms", description: "Duration of one batch transaction");
+        SketchesUndecodable = meter.CreateCounter<long>(SketchesUndecodableName, description: "Stored sketches a fleet merge skipped because they did not decode (tag sketch)");
     }
 
     public Counter<long> BatchesReceived { get; }
@@ -34,4 +36,6 @@ internal sealed class AggregatorMetrics
     public Counter<long> ProfilesRejected { get; }
 
     public Histogram<double> StoreWriteLatency { get; }
+
+    public Counter<long> SketchesUndecodable { get; }
 }
