@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Core.Hashing;
@@ -110,5 +111,19 @@ public sealed class FleetSketchTests
         var top = routes.TopK(1, ErrorType.NoFalsePositives)[0];
         Assert.Equal((long)KeyHash.Of(Encoding.UTF8.GetBytes("/api/checkout")), top.Item);
         Assert.Equal("/api/checkout", topRouteText);
+
+        // The operator API's fleet merge gives the same answers.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var fleet = JsonDocument.Parse(await aggregator.Api.GetStringAsync($"/api/v1/fleet/streams/orders?from={now - 3_600_000}&to={now + 60_000}"));
+        var root = fleet.RootElement;
+        Assert.Equal(2, root.GetProperty("hosts").GetArrayLength());
+        Assert.Equal((ulong)latencies.Count, root.GetProperty("volume").GetProperty("parsed").GetUInt64());
+        var fleetUsers = root.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("field").GetString() == "user.id");
+        Assert.InRange(fleetUsers.GetProperty("distinct").GetProperty("estimate").GetDouble(), 2500 * (1 - 0.069), 2500 * (1 + 0.069));
+        var fleetRoutes = root.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("field").GetString() == "route");
+        var fleetTop = fleetRoutes.GetProperty("heavyHitters").GetProperty("top")[0];
+        Assert.Equal("/api/checkout", fleetTop.GetProperty("value").GetString());
+        var fleetLatency = root.GetProperty("numeric").EnumerateArray().Single(n => n.GetProperty("field").GetString() == "latency_ms");
+        Assert.Equal(quantiles.P99, fleetLatency.GetProperty("quantiles").GetProperty("p99").GetDouble(), 9);
     }
 }
