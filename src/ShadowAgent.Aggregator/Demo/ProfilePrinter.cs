@@ -11,6 +11,14 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
 
     public DemoOptions Options { get; } = options;
 
+    private static string DriftText(ShadowAgent.Protocol.V1.SchemaDriftKind kind) => kind switch
+    {
+        ShadowAgent.Protocol.V1.SchemaDriftKind.Appeared => "new field",
+        ShadowAgent.Protocol.V1.SchemaDriftKind.Disappeared => "field gone",
+        ShadowAgent.Protocol.V1.SchemaDriftKind.TypeChanged => "type changed",
+        _ => "share changed",
+    };
+
     public void Print(StoredProfile stored)
     {
         var p = stored.Profile;
@@ -23,8 +31,10 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var top = routes?.Top.FirstOrDefault();
         var topText = top is null || p.Volume.Parsed == 0 ? "-" : $"{(top.Value.Length > 0 ? top.Value : "#" + top.Item.ToString("x", CultureInfo.InvariantCulture))} ({top.Estimate / Math.Max(1, routes!.Present):P0})";
         var volume = p.Spectral.FirstOrDefault(s => s.Series == "volume");
-        var period = volume is { Flat: false, Peaks.Count: > 0 } ? $"{volume.Peaks[0].PeriodSeconds:F0}s" : "-";
-        var drift = p.Schema is { Drift.Count: > 0 } schema ? "  schema: " + string.Join(", ", schema.Drift.Select(d => $"{d.Kind.ToString().ToLowerInvariant()} {d.Path}")) : "";
+        // A period is only credible when at least two cycles fit in the analysed series.
+        var cycle = volume?.Peaks.FirstOrDefault(k => k.PeriodSeconds <= volume.Length * volume.IntervalSeconds / 2);
+        var period = volume is { Flat: false } && cycle is not null ? $"{cycle.PeriodSeconds:F0}s" : "-";
+        var drift = p.Schema is { Drift.Count: > 0 } schema ? "  schema: " + string.Join(", ", schema.Drift.Select(d => $"{DriftText(d.Kind)} {d.Path}")) : "";
         var v = p.Volume;
         var errors = v.Malformed + v.InvalidUtf8 + v.Oversize;
         var end = (DateTimeOffset.FromUnixTimeMilliseconds(p.WindowEndUnixMs) - workloadStart).TotalSeconds;
