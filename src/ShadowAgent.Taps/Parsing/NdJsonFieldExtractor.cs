@@ -108,6 +108,13 @@ internal sealed class NdJsonFieldExtractor
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A string escape naming half a surrogate pair ("\ud800") passes the reader but cannot be unescaped
+            // (reading a configured value or path, or any name when shapes are recorded): not I-JSON (RFC 7493),
+            // so the record is malformed rather than the connection failed.
+            return false;
+        }
     }
 
     /// <summary>
