@@ -93,7 +93,8 @@ internal sealed class WindowBuilder
             Sampling = new SamplingSummary(s.SamplingMode, s.SamplingRate, s.SamplingKeyField, volume.Sampled),
             Keys = Keys(window),
             Schema = Schema(window),
-            Spectral = Spectral(end),
+            // A window closed early ends its series where observation stopped: later seconds are not zeros.
+            Spectral = Spectral(observedTo),
         };
     }
 

@@ -113,6 +113,43 @@ public sealed class SpectralSeriesTests
     }
 
     [Fact]
+    public void CloseAll_PartialWindow_SeriesEndsAtTheStopNotAtTheWindowEnd()
+    {
+        var options = Options();
+        var (windows, time) = Start(options);
+        var sink = windows.Open();
+        var w = new RecordWriter(0, 2);
+        var profiles = new List<WindowProfile>();
+
+        // 95 s of a steady 100 records per second, then a stop half-way through a window.
+        for (var t = 0; t < 95; t++)
+        {
+            Batch(sink, () =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    w.Number(0, 512).Number(1, 20).Send(sink);
+                }
+            });
+            time.Advance(TimeSpan.FromSeconds(1));
+            profiles.AddRange(windows.CloseDue(time.GetUtcNow()));
+        }
+
+        var last = Assert.Single(windows.CloseAll(partial: true));
+
+        Assert.True(last.Partial);
+        Assert.Equal(TimeSpan.FromSeconds(5), last.Covered);
+        var volume = last.Spectral.Single(s => s.Series == "volume");
+        Assert.Equal(64, volume.Length);
+
+        // The seconds after the stop were never observed: they are not zeros of the series.
+        Assert.Equal(100, volume.Mean);
+        Assert.Equal(0, volume.Variance);
+        Assert.True(volume.Flat);
+        Assert.Equal(profiles[^1].Spectral[0].Mean, volume.Mean);
+    }
+
+    [Fact]
     public void Build_SpectralDisabled_NoSummaries()
     {
         var options = Options();
