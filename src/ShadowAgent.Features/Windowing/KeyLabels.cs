@@ -13,11 +13,11 @@ namespace ShadowAgent.Features.Windowing;
 /// <remarks>
 /// Per key field, an open-addressing index over a dense entry table. The table starts small and doubles, up to
 /// twice a sketch's map size (2^(lg+1) entries for the 0.75·2^lg counters it keeps; at most
-/// <see cref="MaxEntries"/>), so a stream with few values costs little and steady state never allocates. When the table is full, the values that no open pane of the
-/// connection counts any more are swept out; a value that still finds no room goes without text. A sweep that
-/// frees less than a quarter of a table at its limit (several panes open at once under event time) holds
-/// captures off for a quarter table's worth, so sweeps stay amortized. Not thread-safe: used under the
-/// connection's batch gate.
+/// <see cref="MaxEntries"/>), so a stream with few values costs little and steady state never allocates. When
+/// the table is full, the values that no open pane of the connection counts any more are swept out; a value
+/// that still finds no room goes without text. A sweep that frees less than a quarter of a table at its limit
+/// (several panes open at once under event time) holds captures off for a quarter table's worth, so sweeps
+/// stay amortized. Not thread-safe: used under the connection's batch gate.
 /// </remarks>
 internal sealed class KeyLabelCache
 {
