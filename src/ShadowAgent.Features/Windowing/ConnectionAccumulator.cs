@@ -37,7 +37,7 @@ internal sealed class ConnectionAccumulator : IRecordSink
         _shapes = shapes;
         _pane = pane;
         _firstOpen = pane;
-        _labels = settings.KeyFields.Length > 0 ? new KeyLabelCache(settings.KeyFields.Length) : null;
+        _labels = settings.KeyFields.Length > 0 ? new KeyLabelCache(settings.KeyFields.Length, settings.ItemsLgMaxMapSize, IsCounted) : null;
         _secondSums = new double[settings.SpectralFields.Length];
         _secondCounts = new long[settings.SpectralFields.Length];
 
@@ -119,8 +119,7 @@ internal sealed class ConnectionAccumulator : IRecordSink
             return;
         }
 
-        target.Shadow(record);
-        _labels?.Observe(record);
+        target.Shadow(record, _labels);
         var fields = _settings.SpectralFields;
         for (var f = 0; f < fields.Length; f++)
         {
@@ -182,7 +181,7 @@ internal sealed class ConnectionAccumulator : IRecordSink
                 var (pane, state) = _eventPanes[i];
                 if (pane <= through)
                 {
-                    _owner.Deposit(pane, state);
+                    Hand(pane, state);
                     _eventPanes.RemoveAt(i);
                 }
             }
@@ -205,7 +204,7 @@ internal sealed class ConnectionAccumulator : IRecordSink
             FlushArrival();
             foreach (var (pane, state) in _eventPanes)
             {
-                _owner.Deposit(pane, state);
+                Hand(pane, state);
             }
 
             _eventPanes.Clear();
@@ -283,12 +282,41 @@ internal sealed class ConnectionAccumulator : IRecordSink
             _shapes.Reset();
         }
 
-        _labels?.CopyTo(_owner.Labels);
         if (_current is { Dirty: true } current)
         {
-            _owner.Deposit(_pane, current);
+            Hand(_pane, current);
             _current = null;
         }
+    }
+
+    /// <summary>A pane goes to the stream, with the texts of its frequent key values.</summary>
+    private void Hand(long pane, PaneState state)
+    {
+        if (_labels is not null)
+        {
+            state.TakeLabels(_labels, _settings.LabelsPerPane);
+        }
+
+        _owner.Deposit(pane, state);
+    }
+
+    /// <summary>Whether a pane this connection still fills counts the item (the label cache keeps its text then).</summary>
+    private bool IsCounted(int key, long item)
+    {
+        if (_current?.Items[key] is { } items && items.LowerBound(item) > 0)
+        {
+            return true;
+        }
+
+        foreach (var (_, state) in _eventPanes)
+        {
+            if (state.Items[key] is { } pending && pending.LowerBound(item) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void FlushSecond()

@@ -26,6 +26,7 @@ internal sealed class PaneState
         Hll = new HllSketch?[settings.KeyFields.Length];
         Items = new FrequentItemsSketch?[settings.KeyFields.Length];
         KeyPresent = new long[settings.KeyFields.Length];
+        Labels = new Dictionary<long, string>?[settings.KeyFields.Length];
     }
 
     public VolumeCounters Volume;
@@ -42,11 +43,17 @@ internal sealed class PaneState
 
     public SchemaSnapshot? Schema { get; set; }
 
+    /// <summary>Per key field, the text of frequent items (by sketch item); null until a pane hands some over.</summary>
+    public Dictionary<long, string>?[] Labels { get; }
+
     /// <summary>Something was counted since the pane was created.</summary>
     public bool Dirty { get; set; }
 
-    /// <summary>One sampled record: its numbers and keys go into the summaries and sketches.</summary>
-    public void Shadow(in RecordView record)
+    /// <summary>
+    /// One sampled record: its numbers and keys go into the summaries and sketches. A key value the frequent-items
+    /// sketch starts counting has its text captured in <paramref name="labels"/>.
+    /// </summary>
+    public void Shadow(in RecordView record, KeyLabelCache? labels = null)
     {
         Volume.Sampled++;
         var numeric = Numeric;
@@ -85,7 +92,42 @@ internal sealed class PaneState
             var h = hashes[i];
             KeyPresent[i]++;
             (hll[i] ??= NewHll()).Update(h.H1, h.H2);
-            (Items[i] ??= NewItems()).Update((long)h.H1);
+            var items = Items[i] ??= NewItems();
+            var active = items.NumActiveItems;
+            items.Update((long)h.H1);
+
+            // A new counter: the value was not counted before. (A new value that fills the map is given a counter
+            // of 1 and purged at once, since the purge takes at least 1 from every counter: nothing to capture.)
+            if (labels is not null && items.NumActiveItems > active && !record.KeyText.IsEmpty)
+            {
+                labels.Capture(i, h.H1, record.KeyValue(i));
+            }
+        }
+    }
+
+    /// <summary>Before the pane is handed over: the texts of its most frequent items, from the connection's cache.</summary>
+    public void TakeLabels(KeyLabelCache labels, int count)
+    {
+        for (var i = 0; i < Items.Length; i++)
+        {
+            if (Items[i] is not { IsEmpty: false } items)
+            {
+                continue;
+            }
+
+            var map = Labels[i];
+            foreach (var row in items.TopK(count, ErrorType.NoFalseNegatives))
+            {
+                if (map is null || !map.ContainsKey(row.Item))
+                {
+                    if (labels.TryGetText(i, (ulong)row.Item, out var text))
+                    {
+                        (map ??= new Dictionary<long, string>(count))[row.Item] = text;
+                    }
+                }
+            }
+
+            Labels[i] = map;
         }
     }
 
@@ -112,6 +154,28 @@ internal sealed class PaneState
             if (other.Items[i] is { } f)
             {
                 (Items[i] ??= NewItems()).Merge(f);
+            }
+
+            if (other.Labels[i] is { } labels)
+            {
+                // Copied, never shared: a pane's map must not change when a window merged from it does.
+                var mine = Labels[i] ??= new Dictionary<long, string>(labels.Count);
+                foreach (var (item, text) in labels)
+                {
+                    mine.TryAdd(item, text);
+                }
+
+                // Bounded by what the merged sketch still counts: nothing else can be listed.
+                if (mine.Count > 2 * _settings.LabelsPerPane && Items[i] is { } merged)
+                {
+                    foreach (var item in mine.Keys)
+                    {
+                        if (merged.LowerBound(item) == 0)
+                        {
+                            mine.Remove(item);
+                        }
+                    }
+                }
             }
         }
 

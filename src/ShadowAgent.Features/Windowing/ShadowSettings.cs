@@ -38,6 +38,9 @@ internal sealed class ShadowSettings
         ItemsLgMaxMapSize = k.FrequentItemsLgMaxMapSize;
         ItemsWireLgMaxMapSize = k.FrequentItemsWireLgMaxMapSize;
         TopK = k.TopK;
+
+        // A window's top item is near the top of the panes it merges: each pane carries texts for four times the list.
+        LabelsPerPane = 4 * k.TopK;
         QuantileAccuracy = k.QuantileRelativeAccuracy;
         QuantileMaxBins = k.QuantileMaxBins;
 
@@ -86,6 +89,9 @@ internal sealed class ShadowSettings
     public int ItemsWireLgMaxMapSize { get; }
 
     public int TopK { get; }
+
+    /// <summary>Frequent items per pane whose key text is handed over with it.</summary>
+    public int LabelsPerPane { get; }
 
     public double QuantileAccuracy { get; }
 

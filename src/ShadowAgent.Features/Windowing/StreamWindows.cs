@@ -51,9 +51,8 @@ public sealed class StreamWindows : IRecordSinkFactory
         _startPane = PaneOf(_startedAt.ToUnixTimeMilliseconds());
         _closedThrough = _startPane - 1;
         _firstOpen = _startPane;
-        Labels = new KeyLabelBook(_settings.KeyFields.Length);
         Seconds = new SecondSeries(Math.Max(_settings.SpectralMaxLength, 64), _settings.SpectralFields.Length);
-        _builder = new WindowBuilder(_settings, Labels, Seconds, _startedAt);
+        _builder = new WindowBuilder(_settings, Seconds, _startedAt);
     }
 
     public string Stream { get; }
@@ -78,8 +77,6 @@ public sealed class StreamWindows : IRecordSinkFactory
             }
         }
     }
-
-    internal KeyLabelBook Labels { get; }
 
     internal SecondSeries Seconds { get; }
 

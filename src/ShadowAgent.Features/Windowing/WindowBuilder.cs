@@ -17,16 +17,14 @@ internal sealed class WindowBuilder
     private const int MinSpectralLength = 64;
 
     private readonly ShadowSettings _settings;
-    private readonly KeyLabelBook _labels;
     private readonly SecondSeries _seconds;
     private readonly DateTimeOffset _startedAt;
     private readonly SchemaDriftTracker? _drift;
     private readonly Dictionary<int, (SpectralFeatures Features, SpectralProfile Profile, double[] Series)> _spectral = [];
 
-    public WindowBuilder(ShadowSettings settings, KeyLabelBook labels, SecondSeries seconds, DateTimeOffset startedAt)
+    public WindowBuilder(ShadowSettings settings, SecondSeries seconds, DateTimeOffset startedAt)
     {
         _settings = settings;
-        _labels = labels;
         _seconds = seconds;
         _startedAt = startedAt;
         _drift = settings.Schema ? new SchemaDriftTracker(settings.SchemaBaselineWindows, shareShift: settings.SchemaShareShift) : null;
@@ -95,7 +93,8 @@ internal sealed class WindowBuilder
             Sampling = new SamplingSummary(s.SamplingMode, s.SamplingRate, s.SamplingKeyField, volume.Sampled),
             Keys = Keys(window),
             Schema = Schema(window),
-            Spectral = Spectral(end),
+            // A window closed early ends its series where observation stopped: later seconds are not zeros.
+            Spectral = Spectral(observedTo),
         };
     }
 
@@ -151,12 +150,13 @@ internal sealed class WindowBuilder
             var distinctScale = distinctScaling == Scaling.ByRate ? 1.0 / s.SamplingRate : 1.0;
             var countScale = countScaling == Scaling.ByRate ? 1.0 / s.SamplingRate : 1.0;
 
+            var labels = window.Labels[i];
             var top = new List<HeavyHitter>();
             foreach (var row in items.TopK(s.TopK, ErrorType.NoFalseNegatives))
             {
                 top.Add(new HeavyHitter(
                     row.Item,
-                    _labels.Lookup(i, (ulong)row.Item),
+                    labels is not null && labels.TryGetValue(row.Item, out var text) ? text : "",
                     row.Estimate * countScale,
                     row.LowerBound * countScale,
                     row.UpperBound * countScale));

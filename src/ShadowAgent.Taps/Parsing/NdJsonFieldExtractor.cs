@@ -77,6 +77,9 @@ internal sealed class NdJsonFieldExtractor
         _timeSeen = false;
         _time = _hasTime ? EventTimeState.Missing : EventTimeState.NotConfigured;
 
+        // An absent key has no text: none may be left from the record before.
+        _keyTextLengths.AsSpan().Clear();
+
         // Utf8JsonReader does not validate the contents of strings; one vectorized pass does.
         if (!Utf8.IsValid(line))
         {
@@ -103,6 +106,13 @@ internal sealed class NdJsonFieldExtractor
         }
         catch (JsonException)
         {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escape naming half a surrogate pair ("\ud800") passes the reader but cannot be unescaped
+            // (reading a configured value or path, or any name when shapes are recorded): not I-JSON (RFC 7493),
+            // so the record is malformed rather than the connection failed.
             return false;
         }
     }
@@ -300,11 +310,20 @@ internal sealed class NdJsonFieldExtractor
         }
     }
 
-    /// <summary>Hashes a key value and keeps the start of its text for display.</summary>
+    /// <summary>Hashes a key value and keeps the start of its text for display, cut between characters.</summary>
     private void SetKey(ReadOnlySpan<byte> value, int keyIndex, ulong keyBit)
     {
         _keyHashes[keyIndex] = KeyHash.Of128(value);
         var kept = Math.Min(value.Length, RecordView.MaxKeyTextBytes);
+        if (kept < value.Length)
+        {
+            // The value is valid UTF-8: back off while the first byte left out continues a character.
+            while (kept > 0 && (value[kept] & 0xC0) == 0x80)
+            {
+                kept--;
+            }
+        }
+
         value[..kept].CopyTo(_keyText.AsSpan(keyIndex * RecordView.MaxKeyTextBytes, kept));
         _keyTextLengths[keyIndex] = (byte)kept;
         _keysPresent |= keyBit;
