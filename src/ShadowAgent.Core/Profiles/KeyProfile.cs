@@ -102,7 +102,7 @@ public enum SchemaDriftSummaryKind
 
 public readonly record struct SchemaDriftSummary(SchemaDriftSummaryKind Kind, string Path, JsonTypes OldTypes, JsonTypes NewTypes, double OldShare, double NewShare);
 
-/// <summary>Spectrum and wavelet energies of a per-second series ending at the window's end.</summary>
+/// <summary>Spectrum and wavelet energies of a per-second series ending at the window's end (or where it was closed early).</summary>
 public sealed class SpectralSummary
 {
     /// <summary>"volume" or a numeric field's name (its per-second mean).</summary>

@@ -50,6 +50,10 @@ public static class StreamOptionsValidator
             {
                 errors.Add($"{key}:Window: {s.Window} is outside 00:00:00.1 to 1.00:00:00.");
             }
+            else if (s.Window.Ticks % TimeSpan.TicksPerMillisecond != 0)
+            {
+                errors.Add($"{key}:Window: {s.Window} must be a whole number of milliseconds.");
+            }
             else if (TimeSpan.FromDays(1).Ticks % s.Window.Ticks != 0)
             {
                 errors.Add($"{key}:Window: {s.Window} must divide a day evenly so windows align across hosts.");
@@ -201,11 +205,16 @@ public static class StreamOptionsValidator
             errors.Add($"{key}:MaxLength: {c.MaxLength} must be a power of two from 64 to 4096.");
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var j = 0; j < c.Fields.Count; j++)
         {
             if (!s.NumericFields.Contains(c.Fields[j]))
             {
                 errors.Add($"{key}:Fields:{j}: '{c.Fields[j]}' must be one of the stream's NumericFields.");
+            }
+            else if (!seen.Add(c.Fields[j]))
+            {
+                errors.Add($"{key}:Fields:{j}: '{c.Fields[j]}' is listed twice.");
             }
         }
     }

@@ -42,7 +42,7 @@ internal sealed class ConnectionAccumulator : IRecordSink
         _secondCounts = new long[settings.SpectralFields.Length];
 
         // Each connection draws its own random sample; the seed only has to differ between connections.
-        _random = (ulong)Random.Shared.NextInt64() | 1;
+        _random = owner.NextSamplingSeed();
     }
 
     private PaneState Current => _current ??= new PaneState(_settings);

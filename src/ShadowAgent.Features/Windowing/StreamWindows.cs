@@ -37,6 +37,7 @@ public sealed class StreamWindows : IRecordSinkFactory
     private readonly Queue<(long Pane, PaneState State)> _recent = new();
     private long _closedThrough;
     private long _firstOpen;
+    private long _connectionsOpened;
 
     public StreamWindows(StreamOptions stream, TimeProvider time)
     {
@@ -137,6 +138,24 @@ public sealed class StreamWindows : IRecordSinkFactory
     {
         var now = _time.GetUtcNow();
         return CloseThrough(IndexOf(now), now, partialCurrent: partial);
+    }
+
+    /// <summary>Tests fix the random sampling's seed so their checks are deterministic; null seeds at random.</summary>
+    internal ulong? SamplingSeed { get; set; }
+
+    /// <summary>A nonzero seed for a new connection's random sampling.</summary>
+    internal ulong NextSamplingSeed()
+    {
+        if (SamplingSeed is not { } seed)
+        {
+            return (ulong)Random.Shared.NextInt64() | 1;
+        }
+
+        // SplitMix64 over the fixed seed and the connection's ordinal: distinct, reproducible streams.
+        var z = seed + (0x9E3779B97F4A7C15UL * (ulong)Interlocked.Increment(ref _connectionsOpened));
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (z ^ (z >> 31)) | 1;
     }
 
     internal long NowUnixMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

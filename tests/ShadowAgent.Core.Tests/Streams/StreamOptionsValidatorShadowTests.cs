@@ -65,6 +65,8 @@ public sealed class StreamOptionsValidatorShadowTests
         ["spectral-length-short"] = (s => s.Spectral.MaxLength = 32, P + "Spectral:MaxLength: 32 must be a power of two from 64 to 4096."),
         ["spectral-length-long"] = (s => s.Spectral.MaxLength = 8192, P + "Spectral:MaxLength: 8192 must be a power of two from 64 to 4096."),
         ["spectral-field-key"] = (s => s.Spectral.Fields = ["size", "route"], P + "Spectral:Fields:1: 'route' must be one of the stream's NumericFields."),
+        ["spectral-field-twice"] = (s => s.Spectral.Fields = ["size", "size"], P + "Spectral:Fields:1: 'size' is listed twice."),
+        ["window-sub-millisecond"] = (s => s.Window = TimeSpan.FromTicks(1_125_000), P + "Window: 00:00:00.1125000 must be a whole number of milliseconds."),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
