@@ -20,6 +20,7 @@ internal static class EvaluationProgram
           --set         override a DetectionOptions setting (global, for every series), e.g. --set QuietPeriod=200
           --oracle      score a reference detector instead: null (never fires) or window-start (fires on each window's first row)
           --per-series  print each series' raw standard score and counts
+          --diagnose    print, per series, the best score inside each window and the top scores outside
           --results     write each series' timestamp,value,anomaly_score files under this folder
         """;
 
@@ -28,6 +29,7 @@ internal static class EvaluationProgram
         string? data = null, results = null;
         var oracle = "none";
         var perSeries = false;
+        var diagnose = false;
         var options = new DetectionOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -44,6 +46,9 @@ internal static class EvaluationProgram
                     break;
                 case "--per-series":
                     perSeries = true;
+                    break;
+                case "--diagnose":
+                    diagnose = true;
                     break;
                 case "--set" when i + 1 < args.Length:
                     if (!TrySet(options, args[++i], out var error))
@@ -77,6 +82,11 @@ internal static class EvaluationProgram
 
         var report = NabReport.Build(series);
         report.Print(Console.Out, perSeries);
+        if (diagnose)
+        {
+            NabDiagnostics.Print(Console.Out, series, report.Profiles[0].Threshold);
+        }
+
         var points = series.Sum(s => s.Scores.Length);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {points} rows, detector '{(oracle == "none" ? "ensemble" : oracle)}', {elapsed.TotalSeconds:F1} s"));

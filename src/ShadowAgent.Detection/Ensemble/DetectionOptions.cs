@@ -7,13 +7,13 @@ namespace ShadowAgent.Detection.Ensemble;
 public sealed class DetectionOptions
 {
     /// <summary>Values every detector needs before it scores.</summary>
-    public int Warmup { get; set; } = 30;
+    public int Warmup { get; set; } = 100;
 
     /// <summary>Robust z-score: values in the rolling median / MAD window.</summary>
-    public int RobustWindow { get; set; } = 256;
+    public int RobustWindow { get; set; } = 1024;
 
     /// <summary>EWMA bands: weight of the newest value.</summary>
-    public double EwmaAlpha { get; set; } = 0.02;
+    public double EwmaAlpha { get; set; } = 0.001;
 
     /// <summary>Seasonal baseline: values kept for the period search and look-back (a power of two).</summary>
     public int SeasonalHistory { get; set; } = 2048;
@@ -55,25 +55,25 @@ public sealed class DetectionOptions
     public double BocpdScaleAlpha { get; set; } = 0.002;
 
     /// <summary>Calibration: values after which a statistic's weight in its own history is 1/e.</summary>
-    public double CalibrationHorizon { get; set; } = 2000;
+    public double CalibrationHorizon { get; set; } = 20000;
 
     /// <summary>Calibration: statistics a detector must have produced before its tail probability counts.</summary>
     public int CalibrationWarmup { get; set; } = 100;
 
     /// <summary>How the detectors' tail probabilities are combined.</summary>
-    public CombineRule Combine { get; set; } = CombineRule.NoisyOr;
+    public CombineRule Combine { get; set; } = CombineRule.Min;
 
     /// <summary>Detectors switched on (all by default).</summary>
     public DetectorKinds Detectors { get; set; } = DetectorKinds.All;
 
     /// <summary>Score at or above which a point is an alarm (and starts the quiet period).</summary>
-    public double AlarmScore { get; set; } = 0.999;
+    public double AlarmScore { get; set; } = 0.47;
 
     /// <summary>Values after an alarm during which scores are damped, so one incident raises one alarm.</summary>
-    public int QuietPeriod { get; set; } = 100;
+    public int QuietPeriod { get; set; } = 200;
 
     /// <summary>Factor applied to the score during the quiet period (0 silences it, 1 turns the quiet period off).</summary>
-    public double QuietDamping { get; set; } = 0.5;
+    public double QuietDamping { get; set; }
 
     /// <summary>The problems with these settings, one line each naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()

@@ -78,6 +78,18 @@ public sealed class SeriesDetector
     /// <summary>Values observed.</summary>
     public long Count { get; private set; }
 
+    /// <summary>
+    /// The score of a combined tail probability p: with surprise u = −ln p, score = u / (u + ln 1000), so 0.5 is
+    /// "one in a thousand", 0.75 one in a billion, and the scale never saturates (rare events stay ordered).
+    /// </summary>
+    public static double ScoreOf(double tailProbability)
+    {
+        var surprise = -Math.Log(Math.Max(tailProbability, double.Epsilon));
+        return surprise <= 0 ? 0 : surprise / (surprise + HalfSurprise);
+    }
+
+    private static readonly double HalfSurprise = Math.Log(1000);
+
     /// <summary>Scores <paramref name="value"/> against the past, then learns it. A non-finite value is not
     /// learned and scores 0.</summary>
     public SeriesScore Observe(double value)
@@ -120,7 +132,7 @@ public sealed class SeriesDetector
         var combined = scored == 0 ? 1.0
             : _options.Combine == CombineRule.Min ? Math.Min(1, minP * scored)
             : product;
-        var score = 1 - combined;
+        var score = ScoreOf(combined);
         var severity = combined < 1e-4 ? Severity.High : combined < 1e-3 ? Severity.Medium : combined < 1e-2 ? Severity.Low : Severity.None;
 
         var alarm = false;

@@ -22,15 +22,25 @@ internal sealed class TailCalibrator
     private readonly double[] _tree = new double[Bins + 1];
     private readonly double[] _bins = new double[Bins];
     private readonly double _growth;
+    private readonly double _alpha;
+    private readonly double _maxDecay;
     private double _weight = 1;
     private double _total;
     private long _seen;
+
+    // Log-normal fit of the statistic (EWMA mean and variance of log2 s) and a slowly decaying maximum of log2 s,
+    // for the tail beyond everything in the history.
+    private double _logMean;
+    private double _logVariance;
+    private double _logMax = double.NegativeInfinity;
 
     /// <param name="horizon">Points after which an observation's weight has fallen to 1/e.</param>
     public TailCalibrator(double horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         _growth = 1 / (1 - (1 / horizon));
+        _alpha = 1 / horizon;
+        _maxDecay = 4 / horizon;
     }
 
     /// <summary>Statistics seen so far.</summary>
@@ -45,7 +55,17 @@ internal sealed class TailCalibrator
         var position = Position(statistic);
         var bin = (int)position;
         var above = _total - Prefix(bin + 1) + ((1 - (position - bin)) * _bins[bin]);
-        return Math.Min(1, (above + _weight) / (_total + _weight));
+        var p = Math.Min(1, (above + _weight) / (_total + _weight));
+        var log = statistic > 0 ? Math.Log2(statistic) : double.NegativeInfinity;
+        if (log > _logMax && _seen > 1)
+        {
+            // Beyond the largest recent statistic the histogram has nothing left to rank against: continue the
+            // tail with the log-normal fit, p × Q(z(s)) / Q(z(max)), so larger excesses keep ranking higher.
+            var sigma = Math.Sqrt(Math.Max(_logVariance, 1e-6));
+            p *= Math.Exp(NormalTail.LogUpper((log - _logMean) / sigma) - NormalTail.LogUpper((_logMax - _logMean) / sigma));
+        }
+
+        return p;
     }
 
     /// <summary>Adds <paramref name="statistic"/> to the history.</summary>
@@ -57,6 +77,21 @@ internal sealed class TailCalibrator
         {
             RescaleAll();
         }
+
+        var log = Math.Log2(Math.Max(statistic, 1e-12));
+        if (_seen == 1)
+        {
+            _logMean = log;
+        }
+        else
+        {
+            var a = Math.Max(_alpha, 1.0 / _seen);
+            var deviation = log - _logMean;
+            _logMean += a * deviation;
+            _logVariance = (1 - a) * (_logVariance + (a * deviation * deviation));
+        }
+
+        _logMax = Math.Max(log, _logMax - _maxDecay);
 
         var bin = (int)Position(statistic);
         _bins[bin] += _weight;
