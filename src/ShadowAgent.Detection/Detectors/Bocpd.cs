@@ -120,6 +120,12 @@ public sealed class Bocpd : IStreamDetector
         }
     }
 
+    public void Restart()
+    {
+        _count = 0;
+        _active = 0;
+    }
+
     public double Observe(double value)
     {
         var statistic = double.NaN;

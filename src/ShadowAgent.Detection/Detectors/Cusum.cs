@@ -38,6 +38,13 @@ public sealed class Cusum : IStreamDetector
 
     public string Name => "cusum";
 
+    public void Restart()
+    {
+        _count = 0;
+        _high = 0;
+        _low = 0;
+    }
+
     public double Observe(double value)
     {
         var statistic = double.NaN;

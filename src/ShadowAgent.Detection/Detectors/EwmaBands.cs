@@ -31,6 +31,8 @@ public sealed class EwmaBands : IStreamDetector
 
     public double StandardDeviation => Math.Sqrt(_variance);
 
+    public void Restart() => _count = 0;
+
     public double Observe(double value)
     {
         var statistic = double.NaN;

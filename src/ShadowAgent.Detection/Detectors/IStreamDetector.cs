@@ -14,4 +14,11 @@ public interface IStreamDetector
     /// scales differ between detectors), or NaN while the detector is still warming up.
     /// </summary>
     double Observe(double value);
+
+    /// <summary>
+    /// Forgets the baseline so it is learned again from the next values (the detector abstains while it warms
+    /// up). Called after an alarm when the series may have moved to a new regime; detectors whose baseline
+    /// is the series' own recurring pattern may ignore it.
+    /// </summary>
+    void Restart();
 }

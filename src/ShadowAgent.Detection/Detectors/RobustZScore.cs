@@ -34,6 +34,8 @@ public sealed class RobustZScore : IStreamDetector
     /// <summary>Median of the window (NaN when empty), for explanations.</summary>
     public double Median => _window.Median();
 
+    public void Restart() => _window.Clear();
+
     public double Observe(double value)
     {
         var statistic = double.NaN;

@@ -65,6 +65,11 @@ public sealed class SeasonalBaseline : IStreamDetector
     /// <summary>The autocorrelation at <see cref="Period"/> when it was found.</summary>
     public double Strength { get; private set; }
 
+    /// <summary>The same-phase baseline is the pattern itself, which a level shift does not invalidate: kept.</summary>
+    public void Restart()
+    {
+    }
+
     public double Observe(double value)
     {
         if (_count >= _nextSearch)

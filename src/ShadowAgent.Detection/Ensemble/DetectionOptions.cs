@@ -75,6 +75,9 @@ public sealed class DetectionOptions
     /// <summary>Factor applied to the score during the quiet period (0 silences it, 1 turns the quiet period off).</summary>
     public double QuietDamping { get; set; }
 
+    /// <summary>Whether an alarm restarts the detectors' baselines (see <see cref="Detectors.IStreamDetector.Restart"/>).</summary>
+    public bool RestartOnAlarm { get; set; }
+
     /// <summary>The problems with these settings, one line each naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -96,7 +96,7 @@ public sealed class SeriesDetector
     {
         if (!double.IsFinite(value))
         {
-            return new SeriesScore(0, Severity.None, -1, false);
+            return new SeriesScore(0, 1, Severity.None, -1, false, false);
         }
 
         Count++;
@@ -133,10 +133,11 @@ public sealed class SeriesDetector
             : _options.Combine == CombineRule.Min ? Math.Min(1, minP * scored)
             : product;
         var score = ScoreOf(combined);
-        var severity = combined < 1e-4 ? Severity.High : combined < 1e-3 ? Severity.Medium : combined < 1e-2 ? Severity.Low : Severity.None;
+        var severity = SeverityOf(combined);
 
         var alarm = false;
-        if (_sinceAlarm < _options.QuietPeriod)
+        var quiet = _sinceAlarm < _options.QuietPeriod;
+        if (quiet)
         {
             _sinceAlarm++;
             score *= _options.QuietDamping;
@@ -145,8 +146,19 @@ public sealed class SeriesDetector
         {
             alarm = true;
             _sinceAlarm = 0;
+            if (_options.RestartOnAlarm)
+            {
+                foreach (var detector in _detectors)
+                {
+                    detector.Restart();
+                }
+            }
         }
 
-        return new SeriesScore(score, severity, top, alarm);
+        return new SeriesScore(score, combined, severity, top, alarm, quiet);
     }
+
+    /// <summary>The severity of a tail probability: below 1%, 0.1% and 0.01%.</summary>
+    public static Severity SeverityOf(double tailProbability) =>
+        tailProbability < 1e-4 ? Severity.High : tailProbability < 1e-3 ? Severity.Medium : tailProbability < 1e-2 ? Severity.Low : Severity.None;
 }
