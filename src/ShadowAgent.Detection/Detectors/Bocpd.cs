@@ -161,6 +161,19 @@ public sealed class Bocpd : IStreamDetector
         var lpPrior = _c[0] + (_a[0] * _logBeta0) - ((_a[0] + 0.5) * l0);
 
         var active = _active;
+        if (active == 0)
+        {
+            // The first value only starts a run: there is nothing to compare it with.
+            _nextMass[0] = 1;
+            _nextMu[0] = Mu0 + ((x - Mu0) * _invKappaPlus1[0]);
+            _nextLogBeta[0] = l0 - _log2K[0];
+            _active = 1;
+            (_mass, _nextMass) = (_nextMass, _mass);
+            (_mu, _nextMu) = (_nextMu, _mu);
+            (_logBeta, _nextLogBeta) = (_nextLogBeta, _logBeta);
+            return double.NaN;
+        }
+
         var max = lpPrior + _logHazard;
         for (var i = 0; i < active; i++)
         {
@@ -219,7 +232,8 @@ public sealed class Bocpd : IStreamDetector
         return Math.Min(odds, 1e12);
     }
 
-    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9), accurate to ~1e-15 relative.</summary>
+    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9); measured within 3e-8 of the exact value, plenty for
+    /// the run-length constants it feeds.</summary>
     internal static double LogGamma(double x)
     {
         ReadOnlySpan<double> coefficients =

@@ -10,7 +10,7 @@ public sealed class DetectionOptions
     public int Warmup { get; set; } = 100;
 
     /// <summary>Robust z-score: values in the rolling median / MAD window.</summary>
-    public int RobustWindow { get; set; } = 1024;
+    public int RobustWindow { get; set; } = 512;
 
     /// <summary>EWMA bands: weight of the newest value.</summary>
     public double EwmaAlpha { get; set; } = 0.001;
@@ -63,8 +63,12 @@ public sealed class DetectionOptions
     /// <summary>How the detectors' tail probabilities are combined.</summary>
     public CombineRule Combine { get; set; } = CombineRule.Min;
 
-    /// <summary>Detectors switched on (all by default).</summary>
-    public DetectorKinds Detectors { get; set; } = DetectorKinds.All;
+    /// <summary>
+    /// Detectors switched on: all but the robust z-score by default. On the NAB development series adding it
+    /// costs 2.4 points of the standard score (61.0 against 63.4): with a long-memory EWMA already scoring
+    /// point outliers, its extra alarms on heavy-tailed series are mostly false positives.
+    /// </summary>
+    public DetectorKinds Detectors { get; set; } = DetectorKinds.Default;
 
     /// <summary>Score at or above which a point is an alarm (and starts the quiet period).</summary>
     public double AlarmScore { get; set; } = 0.47;

@@ -11,4 +11,5 @@ public enum DetectorKinds
     Cusum = 8,
     Bocpd = 16,
     All = RobustZScore | Ewma | Seasonal | Cusum | Bocpd,
+    Default = Ewma | Seasonal | Cusum | Bocpd,
 }
