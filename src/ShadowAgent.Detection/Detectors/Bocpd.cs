@@ -39,6 +39,7 @@ public sealed class Bocpd : IStreamDetector
     private readonly double[] _a;
     private readonly double[] _invKappaPlus1;
     private readonly double[] _log2K;
+    private readonly double[] _twoK;
 
     // Hypotheses; slot i is a run holding i + 1 observations. Double-buffered.
     private double[] _mass;
@@ -47,6 +48,8 @@ public sealed class Bocpd : IStreamDetector
     private double[] _nextMass;
     private double[] _nextMu;
     private double[] _nextLogBeta;
+    private double[] _beta;
+    private double[] _nextBeta;
     private readonly double[] _logp;
     private readonly double _logBeta0 = Math.Log(Beta0);
     private int _active;
@@ -74,6 +77,7 @@ public sealed class Bocpd : IStreamDetector
         _a = new double[_max + 1];
         _invKappaPlus1 = new double[_max + 1];
         _log2K = new double[_max + 1];
+        _twoK = new double[_max + 1];
         for (var n = 0; n <= _max; n++)
         {
             var kappa = Kappa0 + n;
@@ -82,6 +86,7 @@ public sealed class Bocpd : IStreamDetector
             _a[n] = alpha;
             _invKappaPlus1[n] = 1 / (kappa + 1);
             _log2K[n] = Math.Log(2 * k);
+            _twoK[n] = 2 * k;
             _c[n] = LogGamma(alpha + 0.5) - LogGamma(alpha) - (0.5 * Math.Log(2 * Math.PI)) - (0.5 * Math.Log(k)) + ((alpha + 0.5) * _log2K[n]);
         }
 
@@ -91,6 +96,8 @@ public sealed class Bocpd : IStreamDetector
         _nextMass = new double[_max];
         _nextMu = new double[_max];
         _nextLogBeta = new double[_max];
+        _beta = new double[_max];
+        _nextBeta = new double[_max];
         _logp = new double[_max];
     }
 
@@ -157,7 +164,7 @@ public sealed class Bocpd : IStreamDetector
     {
         // Predictive log densities: the prior's (a new run) and each run's.
         var d0 = x - Mu0;
-        var l0 = Math.Log(Math.Exp(_log2K[0] + _logBeta0) + (d0 * d0));
+        var l0 = Math.Log((_twoK[0] * Beta0) + (d0 * d0));
         var lpPrior = _c[0] + (_a[0] * _logBeta0) - ((_a[0] + 0.5) * l0);
 
         var active = _active;
@@ -167,40 +174,53 @@ public sealed class Bocpd : IStreamDetector
             _nextMass[0] = 1;
             _nextMu[0] = Mu0 + ((x - Mu0) * _invKappaPlus1[0]);
             _nextLogBeta[0] = l0 - _log2K[0];
+            _nextBeta[0] = Beta0 + ((d0 * d0) / _twoK[0]);
             _active = 1;
             (_mass, _nextMass) = (_nextMass, _mass);
             (_mu, _nextMu) = (_nextMu, _mu);
             (_logBeta, _nextLogBeta) = (_nextLogBeta, _logBeta);
+            (_beta, _nextBeta) = (_nextBeta, _beta);
             return double.NaN;
         }
 
-        var max = lpPrior + _logHazard;
+        // Per hypothesis one logarithm (of 2Kβ + d², which is also ln(2Kβ') for the next step) and one exponential.
+        var maxLp = lpPrior;
         for (var i = 0; i < active; i++)
         {
             var n = i + 1;
             var d = x - _mu[i];
-            var twoKBeta = Math.Exp(_log2K[n] + _logBeta[i]);
+            var twoKBeta = _twoK[n] * _beta[i];
             var l = Math.Log(twoKBeta + (d * d));
-            var lp = _c[n] + (_a[n] * _logBeta[i]) - ((_a[n] + 0.5) * l) + Math.Log(_mass[i]) + _logSurvival;
+            var lp = _c[n] + (_a[n] * (_logBeta[i])) - ((_a[n] + 0.5) * l);
             _logp[i] = lp;
             _nextLogBeta[i] = l - _log2K[n];
-            if (lp > max)
+            _nextBeta[i] = _beta[i] + ((d * d) / _twoK[n]);
+            if (lp > maxLp)
             {
-                max = lp;
+                maxLp = lp;
             }
         }
 
-        var changepoint = Math.Exp(lpPrior + _logHazard - max);
+        var changepoint = Math.Exp(lpPrior + _logHazard - maxLp);
         var growth = 0.0;
+        var survival = Math.Exp(_logSurvival);
         for (var i = 0; i < active; i++)
         {
-            var w = Math.Exp(_logp[i] - max);
+            var w = _mass[i] * survival * Math.Exp(_logp[i] - maxLp);
             _logp[i] = w;
             growth += w;
         }
 
         var evidence = changepoint + growth;
-        Surprise = -(max + Math.Log(evidence));
+        if (!(evidence > 0) || !double.IsFinite(evidence))
+        {
+            // Every hypothesis underflowed against the best one (only possible with masses already at zero):
+            // start over from this value rather than propagate NaN.
+            _active = 0;
+            return Step(x);
+        }
+
+        Surprise = -(maxLp + Math.Log(evidence));
         ChangepointProbability = changepoint / evidence;
 
         // Shift: slot i (i+1 observations) becomes slot i+1; the oldest falls off at the truncation.
@@ -220,13 +240,16 @@ public sealed class Bocpd : IStreamDetector
             _nextMass[i + 1] = _logp[i] * norm;
             _nextMu[i + 1] = _mu[i] + ((x - _mu[i]) * _invKappaPlus1[i + 1]);
             _nextLogBeta[i + 1] = _nextLogBeta[i];
+            _nextBeta[i + 1] = _nextBeta[i];
         }
 
         _nextLogBeta[0] = firstLogBeta;
+        _nextBeta[0] = Beta0 + ((d0 * d0) / _twoK[0]);
         _active = kept + 1;
         (_mass, _nextMass) = (_nextMass, _mass);
         (_mu, _nextMu) = (_nextMu, _mu);
         (_logBeta, _nextLogBeta) = (_nextLogBeta, _logBeta);
+        (_beta, _nextBeta) = (_nextBeta, _beta);
 
         var odds = changepoint / Math.Max(growth, double.Epsilon);
         return Math.Min(odds, 1e12);

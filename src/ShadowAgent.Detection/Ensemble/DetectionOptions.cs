@@ -49,7 +49,7 @@ public sealed class DetectionOptions
     public double BocpdHazard { get; set; } = 1.0 / 250;
 
     /// <summary>BOCPD: run-length hypotheses kept.</summary>
-    public int BocpdMaxRunLength { get; set; } = 256;
+    public int BocpdMaxRunLength { get; set; } = 128;
 
     /// <summary>BOCPD: EWMA weight of the standardizing mean and deviation.</summary>
     public double BocpdScaleAlpha { get; set; } = 0.002;
