@@ -9,7 +9,7 @@ internal static class NabDiagnostics
     public static void Print(TextWriter output, IReadOnlyList<NabSeries> series, double threshold)
     {
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(c, $"\\nthreshold {threshold:G6}"));
+        output.WriteLine(string.Create(c, $"\nthreshold {threshold:G6}"));
         foreach (var s in series)
         {
             var probation = NabScorer.ProbationLength(s.Scores.Length);
