@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
+using ShadowAgent.Benchmarks.Detection;
 using ShadowAgent.Benchmarks.Taps;
 
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
 {
     return TapParseScenario.Run(args[2..]);
+}
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "detect-cost")
+{
+    return DetectionCostScenario.Run(args[2..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);

@@ -1,5 +1,11 @@
 using ShadowAgent.Agent;
 using ShadowAgent.Agent.Hosting;
+using ShadowAgent.Detection.Offline;
 
 StartClock.Mark();
+if (args.Length > 0 && args[0] == "detect")
+{
+    return DetectCommand.Main(args[1..]);
+}
+
 return await AgentProgram.RunAsync(args);

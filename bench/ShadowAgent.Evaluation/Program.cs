@@ -1,0 +1,3 @@
+using ShadowAgent.Evaluation;
+
+return EvaluationProgram.Run(args);

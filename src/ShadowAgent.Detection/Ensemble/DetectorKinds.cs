@@ -1,0 +1,15 @@
+namespace ShadowAgent.Detection.Ensemble;
+
+/// <summary>The detectors a <see cref="SeriesDetector"/> can run.</summary>
+[Flags]
+public enum DetectorKinds
+{
+    None = 0,
+    RobustZScore = 1,
+    Ewma = 2,
+    Seasonal = 4,
+    Cusum = 8,
+    Bocpd = 16,
+    All = RobustZScore | Ewma | Seasonal | Cusum | Bocpd,
+    Default = Ewma | Seasonal | Cusum | Bocpd,
+}
