@@ -49,8 +49,10 @@ public sealed class FleetSketchTests
                 producer.Finish();
             }
 
+            // Delivered in closed one-second windows; only then is the agent stopped, so a slow start under load
+            // (the uplink not yet connected) cannot turn into a shutdown that gives up on unsent windows.
+            await aggregator.WaitForRecordsAsync(hosts[h], "orders", sent[h], TimeSpan.FromSeconds(90));
             await agent.DisposeAsync();
-            await aggregator.WaitForRecordsAsync(hosts[h], "orders", sent[h], TimeSpan.FromSeconds(30));
         }
 
         var users = new HllSketch(11, HllTargetType.Hll8);
