@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using ShadowAgent.Aggregator.Ingest;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Core.Hashing;
 using ShadowAgent.EndToEnd.Tests.Harness;
@@ -52,6 +53,10 @@ public sealed class FleetSketchTests
             // Delivered in closed one-second windows; only then is the agent stopped, so a slow start under load
             // (the uplink not yet connected) cannot turn into a shutdown that gives up on unsent windows.
             await aggregator.WaitForRecordsAsync(hosts[h], "orders", sent[h], TimeSpan.FromSeconds(90));
+
+            // The agent's messages travel gzip-compressed.
+            Assert.True(aggregator.App.Services.GetRequiredService<AgentConnections>().TryGet(hosts[h], out var link));
+            Assert.Equal("gzip", link.RequestEncoding);
             await agent.DisposeAsync();
         }
 

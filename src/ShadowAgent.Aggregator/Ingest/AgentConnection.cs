@@ -14,16 +14,20 @@ public sealed class AgentConnection
     private readonly Channel<AggregatorMessage> _outbound = Channel.CreateBounded<AggregatorMessage>(
         new BoundedChannelOptions(OutboundCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
-    internal AgentConnection(string hostId, ulong sessionEpoch, CancellationToken callAborted)
+    internal AgentConnection(string hostId, ulong sessionEpoch, CancellationToken callAborted, string requestEncoding = "identity")
     {
         HostId = hostId;
         SessionEpoch = sessionEpoch;
+        RequestEncoding = requestEncoding;
         Lifetime = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
     }
 
     public string HostId { get; }
 
     public ulong SessionEpoch { get; }
+
+    /// <summary>How the agent compresses its messages ("gzip", or "identity" for none), from grpc-encoding.</summary>
+    public string RequestEncoding { get; }
 
     /// <summary>Cancelled when the stream ends or a newer stream of the same host replaces this one.</summary>
     internal CancellationTokenSource Lifetime { get; }

@@ -49,9 +49,11 @@ internal sealed class AgentLinkService(
             },
         }, context.CancellationToken);
 
-        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken);
+        // gRPC's own headers are not in RequestHeaders; the HTTP request has them.
+        var encoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString() is { Length: > 0 } e ? e : "identity";
+        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken, encoding);
         connections.Register(connection);
-        IngestLog.AgentConnected(logger, hello.HostId, hello.HostName, hello.AgentVersion, hello.SessionEpoch, storedThrough);
+        IngestLog.AgentConnected(logger, hello.HostId, hello.HostName, hello.AgentVersion, hello.SessionEpoch, storedThrough, encoding);
         var writer = WriteLoopAsync(connection, responseStream);
         try
         {

@@ -4,8 +4,8 @@ namespace ShadowAgent.Aggregator.Ingest;
 
 internal static partial class IngestLog
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Agent {HostId} ({HostName}, {AgentVersion}) connected, session {SessionEpoch:x16}, stored through {StoredThrough}")]
-    public static partial void AgentConnected(ILogger logger, string hostId, string hostName, string agentVersion, ulong sessionEpoch, ulong storedThrough);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Agent {HostId} ({HostName}, {AgentVersion}) connected, session {SessionEpoch:x16}, stored through {StoredThrough}, messages {Encoding}")]
+    public static partial void AgentConnected(ILogger logger, string hostId, string hostName, string agentVersion, ulong sessionEpoch, ulong storedThrough, string encoding);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Agent {HostId} session {SessionEpoch:x16} disconnected")]
     public static partial void AgentDisconnected(ILogger logger, string hostId, ulong sessionEpoch);
