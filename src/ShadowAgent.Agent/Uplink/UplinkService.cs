@@ -1,6 +1,8 @@
+using System.IO.Compression;
 using System.Net.Http;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Compression;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Configuration;
@@ -185,6 +187,9 @@ internal sealed class UplinkService : BackgroundService
             HttpHandler = handler,
             DisposeHttpClient = true,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
+
+            // A few batches every window: compressing them well costs little and halves what goes on the wire.
+            CompressionProviders = [new GzipCompressionProvider(CompressionLevel.Optimal)],
         });
     }
 
