@@ -12,7 +12,8 @@ internal static class KnownKeys
     private static readonly HashSet<string> Metrics = Set("Listen");
     private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
-    private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window", "Hop", "EventTime", "Sampling", "Sketches", "Schema", "Spectral");
+    private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window", "Hop", "EventTime", "Sampling", "Sketches", "Schema", "Spectral", "Detection");
+    private static readonly HashSet<string> Detection = Set("Enabled", "Warmup");
     private static readonly HashSet<string> EventTime = Set("Field", "Format", "AllowedLateness");
     private static readonly HashSet<string> Sampling = Set("Rate", "Mode", "KeyField");
     private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
@@ -79,6 +80,10 @@ internal static class KnownKeys
                         else if (Is(field, "Spectral"))
                         {
                             CheckChildren(field, Spectral, errors);
+                        }
+                        else if (Is(field, "Detection"))
+                        {
+                            CheckChildren(field, Detection, errors);
                         }
                     }
                 }

@@ -1,6 +1,8 @@
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Core.Streams;
+using ShadowAgent.Detection.Ensemble;
+using ShadowAgent.Detection.Profiles;
 using ShadowAgent.Features.Windowing;
 
 namespace ShadowAgent.Agent.Hosting;
@@ -8,9 +10,19 @@ namespace ShadowAgent.Agent.Hosting;
 /// <summary>The configured streams and their windows, shared by the taps and the window closer.</summary>
 internal sealed class AgentStreams
 {
+    private readonly Dictionary<string, ProfileScorer> _scorers = [];
+
     public AgentStreams(AgentOptions options, TimeProvider time)
     {
         Streams = [.. options.Streams.Select(s => (s, new StreamWindows(s, time)))];
+        foreach (var s in options.Streams)
+        {
+            if (s.Detection.Enabled)
+            {
+                var detection = new DetectionOptions { Warmup = s.Detection.Warmup, CalibrationWarmup = s.Detection.Warmup };
+                _scorers[s.Name] = new ProfileScorer(s.NumericFields, s.KeyFields, detection);
+            }
+        }
     }
 
     public IReadOnlyList<(StreamOptions Options, StreamWindows Windows)> Streams { get; }
@@ -39,6 +51,7 @@ internal sealed class AgentStreams
             profiles.AddRange(windows.CloseDue(now));
         }
 
+        Score(profiles);
         return profiles;
     }
 
@@ -50,6 +63,19 @@ internal sealed class AgentStreams
             profiles.AddRange(windows.CloseAll(partial: true));
         }
 
+        Score(profiles);
         return profiles;
+    }
+
+    /// <summary>Each closed window is scored against its stream's past, in window order (the closer's thread only).</summary>
+    private void Score(List<WindowProfile> profiles)
+    {
+        foreach (var profile in profiles)
+        {
+            if (_scorers.TryGetValue(profile.Stream, out var scorer))
+            {
+                profile.Anomaly = scorer.Score(profile);
+            }
+        }
     }
 }

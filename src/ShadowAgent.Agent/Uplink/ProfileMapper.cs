@@ -5,6 +5,7 @@ using Google.Protobuf;
 using CoreKey = ShadowAgent.Core.Profiles.KeyProfile;
 using CoreSpectral = ShadowAgent.Core.Profiles.SpectralSummary;
 using CoreVolume = ShadowAgent.Core.Profiles.VolumeCounters;
+using ProtoContributor = ShadowAgent.Protocol.V1.AnomalyContributor;
 using ProtoHeavyHitter = ShadowAgent.Protocol.V1.HeavyHitter;
 using ProtoKey = ShadowAgent.Protocol.V1.KeyProfile;
 using ProtoNumeric = ShadowAgent.Protocol.V1.NumericSummary;
@@ -86,6 +87,24 @@ internal static class ProfileMapper
         foreach (var spectral in profile.Spectral)
         {
             proto.Spectral.Add(ToProto(spectral));
+        }
+
+        if (profile.Anomaly is { } anomaly)
+        {
+            var score = new AnomalyScore
+            {
+                Score = anomaly.Score,
+                TailProbability = anomaly.TailProbability,
+                Severity = (Severity)anomaly.Severity,
+                Alarm = anomaly.Alarm,
+                FeaturesScored = (uint)anomaly.FeaturesScored,
+            };
+            foreach (var c in anomaly.Contributors)
+            {
+                score.Contributors.Add(new ProtoContributor { Feature = c.Feature, Detector = c.Detector, Statistic = c.Statistic, TailProbability = c.TailProbability });
+            }
+
+            proto.Anomaly = score;
         }
 
         return proto;

@@ -7,6 +7,7 @@ namespace ShadowAgent.Aggregator.Api;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(HostList))]
+[JsonSerializable(typeof(SignalList))]
 [JsonSerializable(typeof(StreamList))]
 [JsonSerializable(typeof(ProfileList))]
 [JsonSerializable(typeof(FleetStreamList))]

@@ -52,3 +52,10 @@ internal sealed record NumericInfo(
 internal sealed record ApiProblem(string Title, int Status, string Detail);
 
 internal sealed record Health(string Status, int AgentsConnected);
+
+internal sealed record SignalList(IReadOnlyList<SignalInfo> Signals);
+
+/// <summary>A predictive signal: a window an agent's detectors scored over its stream's threshold, and why.</summary>
+internal sealed record SignalInfo(
+    string Host, string Stream, long WindowEndUnixMs, double Score, double TailProbability, string Severity, bool Alarm, string Contributors,
+    long StoredUnixMs);

@@ -24,12 +24,33 @@ internal static class OperatorApi
         api.MapGet("/hosts", (StoreReader reader) => TypedResults.Json(new HostList(reader.ListHosts().ConvertAll(ToHost)), ApiJsonContext.Default.HostList));
         api.MapGet("/streams", (StoreReader reader) => TypedResults.Json(new StreamList(reader.ListStreams().ConvertAll(ToStream)), ApiJsonContext.Default.StreamList));
         api.MapGet("/streams/{host}/{stream}/profiles", GetProfiles);
+        api.MapGet("/signals", GetSignals);
         api.MapGet("/fleet/streams", (StoreReader reader) => TypedResults.Json(
             new FleetStreamList(reader.ListStreamNames().ConvertAll(n => new FleetStreamName(n.Name, n.Hosts, n.ProfilesTotal, n.RecordsTotal, n.LastWindowEndMs))),
             ApiJsonContext.Default.FleetStreamList));
         api.MapGet("/fleet/streams/{stream}", GetFleetStream);
         app.MapGet("/healthz", (AgentConnections connections) => TypedResults.Json(new Health("ok", connections.Count), ApiJsonContext.Default.Health));
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
+    }
+
+    private static IResult GetSignals(string? since, string? limit, StoreReader reader)
+    {
+        var count = DefaultProfileLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxProfileLimit))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"limit '{limit}' must be an integer from 1 to {MaxProfileLimit}");
+        }
+
+        long sinceMs = 0;
+        if (since is not null && !long.TryParse(since, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out sinceMs))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"since '{since}' must be Unix milliseconds");
+        }
+
+        var signals = reader.ListSignals(sinceMs, count).ConvertAll(s => new SignalInfo(
+            s.HostId, s.Stream, s.WindowEndMs, s.Score, s.TailProbability, ((Severity)s.Severity).ToString().ToLowerInvariant(), s.Alarm,
+            s.Contributors, s.StoredMs));
+        return TypedResults.Json(new SignalList(signals), ApiJsonContext.Default.SignalList);
     }
 
     private static IResult GetProfiles(string host, string stream, string? limit, string? since, string? sketches, StoreReader reader)

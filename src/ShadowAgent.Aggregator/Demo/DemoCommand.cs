@@ -151,7 +151,8 @@ internal static partial class DemoCommand
                     "Format": "ndjson",
                     "KeyFields": [ "user.id", "route", "region" ],
                     "NumericFields": [ "latency_ms", "bytes" ],
-                    "Window": "00:00:{{options.WindowSeconds:D2}}"
+                    "Window": "00:00:{{options.WindowSeconds:D2}}",
+                    "Detection": { "Warmup": 15 }
                   }
                 ]
               }

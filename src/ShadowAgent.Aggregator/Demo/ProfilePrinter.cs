@@ -1,5 +1,6 @@
 using System.Globalization;
 using ShadowAgent.Aggregator.Feed;
+using ShadowAgent.Protocol.V1;
 
 namespace ShadowAgent.Aggregator.Demo;
 
@@ -7,15 +8,15 @@ namespace ShadowAgent.Aggregator.Demo;
 internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloadStart)
 {
     public const string Header =
-        "  window (UTC)  day   records    rate/s   errors  dropped  latency ms p50    p99   users   top route (share)          period";
+        "  window (UTC)  day   records    rate/s   errors  dropped  latency ms p50    p99   users   top route (share)          period  anomaly";
 
     public DemoOptions Options { get; } = options;
 
-    private static string DriftText(ShadowAgent.Protocol.V1.SchemaDriftKind kind) => kind switch
+    private static string DriftText(SchemaDriftKind kind) => kind switch
     {
-        ShadowAgent.Protocol.V1.SchemaDriftKind.Appeared => "new field",
-        ShadowAgent.Protocol.V1.SchemaDriftKind.Disappeared => "field gone",
-        ShadowAgent.Protocol.V1.SchemaDriftKind.TypeChanged => "type changed",
+        SchemaDriftKind.Appeared => "new field",
+        SchemaDriftKind.Disappeared => "field gone",
+        SchemaDriftKind.TypeChanged => "type changed",
         _ => "share changed",
     };
 
@@ -39,9 +40,12 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var errors = v.Malformed + v.InvalidUtf8 + v.Oversize;
         var end = (DateTimeOffset.FromUnixTimeMilliseconds(p.WindowEndUnixMs) - workloadStart).TotalSeconds;
         var incident = elapsed < Options.Workload.IncidentAtSeconds + Options.Workload.IncidentSeconds && end > Options.Workload.IncidentAtSeconds;
+        var anomaly = p.Anomaly is null ? "      -" : p.Anomaly.Severity == Severity.None
+            ? string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2}")
+            : string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2} {p.Anomaly.Severity.ToString().ToUpperInvariant()}{(p.Anomaly.Alarm ? " ALARM" : "")} ({string.Join(", ", p.Anomaly.Contributors.Take(2).Select(c => c.Feature))})");
         var marker = (p.Partial ? "  (partial window)" : incident ? "  << incident" : "") + drift;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0} {latency?.P50 ?? 0,14:F1} {latency?.P99 ?? 0,6:F1} {users?.Distinct ?? 0,7:N0}   {topText,-26} {period,6}{marker}"));
+            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0} {latency?.P50 ?? 0,14:F1} {latency?.P99 ?? 0,6:F1} {users?.Distinct ?? 0,7:N0}   {topText,-26} {period,6} {anomaly}{marker}"));
     }
 }

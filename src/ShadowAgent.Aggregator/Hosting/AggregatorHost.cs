@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Aggregator.Api;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Ingest;
+using ShadowAgent.Aggregator.Signals;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Core.Telemetry;
@@ -79,7 +80,7 @@ public static class AggregatorHost
         services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(sp => new MetadataStore(
             options.ResolvedDatabasePath(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AggregatorMetrics>(),
-            sp.GetRequiredService<ILogger<MetadataStore>>()));
+            sp.GetRequiredService<ILogger<MetadataStore>>(), new SignalPolicy(options.StreamCriticality)));
         services.AddSingleton<StoreReader>();
         services.AddSingleton<ProfileFeed>();
         services.AddSingleton<IProfileFeed>(sp => sp.GetRequiredService<ProfileFeed>());

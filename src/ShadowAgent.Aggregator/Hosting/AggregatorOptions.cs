@@ -23,6 +23,12 @@ public sealed class AggregatorOptions
     /// <summary>Most profiles one fleet merge reads (the newest win); a larger range answers with truncated = true.</summary>
     public int FleetMaxProfiles { get; set; } = 10_000;
 
+    /// <summary>
+    /// Stream name to criticality ("critical", "normal", "low"), which sets the severity from which a scored window
+    /// becomes a stored signal (low, medium, high); streams not listed are normal.
+    /// </summary>
+    public Dictionary<string, string> StreamCriticality { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The database path after applying the defaults.</summary>
     public string ResolvedDatabasePath()
     {

@@ -29,6 +29,14 @@ internal static class AggregatorOptionsValidator
             errors.Add($"{section}:{nameof(AggregatorOptions.HeartbeatInterval)}: '{options.HeartbeatInterval}' must be between 00:00:00.1 and 01:00:00");
         }
 
+        foreach (var (stream, level) in options.StreamCriticality)
+        {
+            if (!Signals.SignalPolicy.Thresholds.ContainsKey(level))
+            {
+                errors.Add($"{section}:{nameof(AggregatorOptions.StreamCriticality)}:{stream}: '{level}' is not one of critical, normal, low");
+            }
+        }
+
         if (options.FleetMaxProfiles is < 1 or > MaxFleetProfiles)
         {
             errors.Add($"{section}:{nameof(AggregatorOptions.FleetMaxProfiles)}: '{options.FleetMaxProfiles}' must be between 1 and {MaxFleetProfiles}");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using ShadowAgent.Aggregator.Signals;
 using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Protocol.V1;
 
@@ -33,10 +34,13 @@ internal sealed class MetadataStore : IDisposable
     private readonly SqliteCommand _advanceSession;
     private readonly SqliteCommand _heartbeat;
     private readonly SqliteCommand _disconnect;
+    private readonly SqliteCommand _insertSignal;
+    private readonly SignalPolicy _signals;
 
-    public MetadataStore(string path, TimeProvider time, AggregatorMetrics metrics, ILogger<MetadataStore> logger)
+    public MetadataStore(string path, TimeProvider time, AggregatorMetrics metrics, ILogger<MetadataStore> logger, SignalPolicy? signals = null)
     {
         Path = path;
+        _signals = signals ?? new SignalPolicy();
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -99,6 +103,10 @@ internal sealed class MetadataStore : IDisposable
                                             parsed, errors, dropped_records, rate, payload)
             VALUES ($stream, $epoch, $start, $end, $partial, $records, $bytes, $parsed, $errors, $dropped, $rate, $payload)
             """, "$stream", "$epoch", "$start", "$end", "$partial", "$records", "$bytes", "$parsed", "$errors", "$dropped", "$rate", "$payload");
+        _insertSignal = Prepare("""
+            INSERT OR IGNORE INTO signals (stream_id, window_end_ms, score, tail_p, severity, alarm, contributors, stored_ms)
+            VALUES ($stream, $end, $score, $tailP, $severity, $alarm, $contributors, $now)
+            """, "$stream", "$end", "$score", "$tailP", "$severity", "$alarm", "$contributors", "$now");
         _addStreamTotals = Prepare("""
             UPDATE streams SET profiles_total = profiles_total + 1, records_total = records_total + $records,
                 bytes_total = bytes_total + $bytes, parsed_total = parsed_total + $parsed, errors_total = errors_total + $errors,
@@ -203,6 +211,17 @@ internal sealed class MetadataStore : IDisposable
                     Bind(_addStreamTotals, transaction, streamId, (long)hop.Records, (long)hop.Bytes, (long)hop.Parsed,
                         (long)(hop.Malformed + hop.InvalidUtf8 + hop.Oversize), (long)hop.DroppedRecords, profile.WindowEndUnixMs);
                     _addStreamTotals.ExecuteNonQuery();
+                    if (_signals.IsSignal(profile.Stream, profile.Anomaly))
+                    {
+                        var a = profile.Anomaly;
+                        var contributors = string.Join("; ", a.Contributors.Select(c => string.Create(
+                            System.Globalization.CultureInfo.InvariantCulture, $"{c.Feature} {c.Detector} p={c.TailProbability:G3}")));
+                        Bind(_insertSignal, transaction, streamId, profile.WindowEndUnixMs, a.Score, a.TailProbability, (long)a.Severity,
+                            a.Alarm ? 1L : 0L, contributors, NowMs());
+                        _insertSignal.ExecuteNonQuery();
+                        _metrics.SignalsStored.Add(1);
+                    }
+
                     inserted.Add(profile);
                 }
 
@@ -277,6 +296,12 @@ internal sealed class MetadataStore : IDisposable
                 deleted += count;
                 if (count < PruneChunk)
                 {
+                    // Signals are few (only unusual windows): one statement removes the old ones.
+                    using var signals = _connection.CreateCommand();
+                    signals.CommandText = "DELETE FROM signals WHERE window_end_ms < $cutoff";
+                    signals.Parameters.AddWithValue("$cutoff", cutoffUnixMs);
+                    signals.ExecuteNonQuery();
+
                     using var sessions = _connection.CreateCommand();
                     sessions.CommandText = """
                         DELETE FROM agent_sessions WHERE last_seen_ms < $cutoff

@@ -91,6 +91,23 @@ internal static class Migrations
             ALTER TABLE streams ADD COLUMN sampling_key_field  TEXT NOT NULL DEFAULT '';
             CREATE INDEX streams_by_name ON streams (name);
             """),
+
+        // Predictive signals: windows the agents' detectors scored as unusual enough for the stream's criticality.
+        (3, "anomaly signals", """
+            CREATE TABLE signals (
+                signal_id     INTEGER PRIMARY KEY,
+                stream_id     INTEGER NOT NULL REFERENCES streams(stream_id),
+                window_end_ms INTEGER NOT NULL,
+                score         REAL NOT NULL,
+                tail_p        REAL NOT NULL,
+                severity      INTEGER NOT NULL,
+                alarm         INTEGER NOT NULL,
+                contributors  TEXT NOT NULL,
+                stored_ms     INTEGER NOT NULL,
+                UNIQUE (stream_id, window_end_ms)
+            );
+            CREATE INDEX signals_by_window_end ON signals (window_end_ms);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -87,6 +87,30 @@ internal sealed class StoreReader(MetadataStore store)
         return rows;
     }
 
+    /// <summary>Signals whose window ended at or after <paramref name="sinceMs"/>, newest first.</summary>
+    public List<SignalRow> ListSignals(long sinceMs, int limit)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT s.host_id, s.name, g.window_end_ms, g.score, g.tail_p, g.severity, g.alarm, g.contributors, g.stored_ms
+            FROM signals g JOIN streams s ON s.stream_id = g.stream_id
+            WHERE g.window_end_ms >= $since ORDER BY g.window_end_ms DESC, g.signal_id DESC LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$since", sinceMs);
+        query.Parameters.AddWithValue("$limit", limit);
+        using var reader = query.ExecuteReader();
+        var rows = new List<SignalRow>();
+        while (reader.Read())
+        {
+            rows.Add(new SignalRow(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt32(5),
+                reader.GetInt64(6) != 0, reader.GetString(7), reader.GetInt64(8)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Stream names with the number of hosts that have each, by name.</summary>
     public List<StreamNameRow> ListStreamNames()
     {

@@ -18,3 +18,6 @@ internal sealed record StreamNameRow(string Name, int Hosts, long ProfilesTotal,
 internal sealed record ProfileKeyRow(long ProfileId, string HostId, long WindowStartMs, long WindowEndMs);
 
 internal sealed record ProfileRow(long WindowStartMs, long WindowEndMs, bool Partial, byte[] Payload);
+
+internal sealed record SignalRow(
+    string HostId, string Stream, long WindowEndMs, double Score, double TailProbability, int Severity, bool Alarm, string Contributors, long StoredMs);

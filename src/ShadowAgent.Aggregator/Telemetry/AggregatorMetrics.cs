@@ -14,6 +14,7 @@ internal sealed class AggregatorMetrics
     public const string ProfilesRejectedName = "shadow.aggregator.profiles.rejected";
     public const string StoreWriteLatencyName = "shadow.aggregator.store.write.duration";
     public const string SketchesUndecodableName = "shadow.aggregator.sketches.undecodable";
+    public const string SignalsStoredName = "shadow.aggregator.signals.stored";
 
     public AggregatorMetrics(IMeterFactory meterFactory, AgentConnections connections)
     {
@@ -25,7 +26,10 @@ internal sealed class AggregatorMetrics
         ProfilesRejected = meter.CreateCounter<long>(ProfilesRejectedName, description: "Profiles rejected as invalid (tag reason)");
         StoreWriteLatency = meter.CreateHistogram<double>(StoreWriteLatencyName, unit: "ms", description: "Duration of one batch transaction");
         SketchesUndecodable = meter.CreateCounter<long>(SketchesUndecodableName, description: "Stored sketches a fleet merge skipped because they did not decode (tag sketch)");
+        SignalsStored = meter.CreateCounter<long>(SignalsStoredName, description: "Anomaly signals stored (windows over their stream's severity threshold)");
     }
+
+    public Counter<long> SignalsStored { get; }
 
     public Counter<long> BatchesReceived { get; }
 

@@ -41,6 +41,9 @@ public sealed class WindowProfile
 
     public IReadOnlyList<SpectralSummary> Spectral { get; init; } = [];
 
+    /// <summary>The detectors' verdict on this window, set by the agent after the window closes; null when not scored.</summary>
+    public AnomalySummary? Anomaly { get; set; }
+
     /// <summary>Records per second over the covered span.</summary>
     public double RatePerSecond => Covered > TimeSpan.Zero ? Volume.Records / Covered.TotalSeconds : 0;
 }

@@ -40,6 +40,8 @@ public sealed class StreamOptions
 
     public SpectralOptions Spectral { get; set; } = new();
 
+    public StreamDetectionOptions Detection { get; set; } = new();
+
     /// <summary>The hop actually used: <see cref="Hop"/>, or the window for tumbling windows.</summary>
     public TimeSpan EffectiveHop => Hop is { } hop && hop > TimeSpan.Zero ? hop : Window;
 }
@@ -167,4 +169,13 @@ public static class TapKinds
 public static class StreamFormats
 {
     public const string NdJson = "ndjson";
+}
+
+/// <summary>The agent's detectors over the stream's profile features.</summary>
+public sealed class StreamDetectionOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Windows each detector sees before it scores (and before its scores are calibrated).</summary>
+    public int Warmup { get; set; } = 60;
 }

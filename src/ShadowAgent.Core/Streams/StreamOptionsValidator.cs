@@ -72,6 +72,10 @@ public static class StreamOptionsValidator
             ValidateSketches(s.Sketches, $"{key}:Sketches", errors);
             ValidateSchema(s.Schema, $"{key}:Schema", errors);
             ValidateSpectral(s, $"{key}:Spectral", errors);
+            if (s.Detection.Warmup is < 2 or > 100_000)
+            {
+                errors.Add($"{key}:Detection:Warmup: {s.Detection.Warmup} is outside 2 to 100000.");
+            }
         }
     }
 

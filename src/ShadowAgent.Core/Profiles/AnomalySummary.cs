@@ -1,0 +1,28 @@
+namespace ShadowAgent.Core.Profiles;
+
+/// <summary>
+/// What the agent's detectors made of a window: its score against the stream's own past (each score uses only
+/// earlier windows), how rare that is, and which features and detectors saw it.
+/// </summary>
+public sealed class AnomalySummary
+{
+    /// <summary>Anomaly score in [0, 1]: 1 minus the tail probability, on a log scale.</summary>
+    public double Score { get; init; }
+
+    /// <summary>Combined tail probability of the window's most unusual feature, corrected for the number of features.</summary>
+    public double TailProbability { get; init; }
+
+    /// <summary>0 none, 1 low (p below 1%), 2 medium (0.1%), 3 high (0.01%).</summary>
+    public int Severity { get; init; }
+
+    /// <summary>The score crossed the alarm threshold (once per incident: repeated alarms are damped).</summary>
+    public bool Alarm { get; init; }
+
+    /// <summary>Features scored (still warming up: none).</summary>
+    public int FeaturesScored { get; init; }
+
+    /// <summary>The most significant (feature, detector) pairs, rarest first.</summary>
+    public required IReadOnlyList<AnomalyContributor> Contributors { get; init; }
+}
+
+public readonly record struct AnomalyContributor(string Feature, string Detector, double Statistic, double TailProbability);

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using ShadowAgent.Protocol.V1;
+
+namespace ShadowAgent.Aggregator.Tests;
+
+/// <summary>Scored windows become stored signals by their stream's criticality, and the API lists them with their causes.</summary>
+public sealed class SignalTests
+{
+    private static ShadowProfile Scored(long window, string stream, Severity severity, bool alarm = false)
+    {
+        var profile = Agents.Profile(window, stream: stream);
+        profile.Anomaly = new AnomalyScore
+        {
+            Score = severity == Severity.None ? 0.2 : 0.99,
+            TailProbability = severity switch { Severity.High => 5e-5, Severity.Medium => 5e-4, Severity.Low => 5e-3, _ => 0.3 },
+            Severity = severity,
+            Alarm = alarm,
+            FeaturesScored = 12,
+        };
+        profile.Anomaly.Contributors.Add(new AnomalyContributor { Feature = "numeric.latency_ms.p99", Detector = "ewma", Statistic = 7.5, TailProbability = 1e-5 });
+        return profile;
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(TestAggregator aggregator, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await aggregator.Http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    [Fact]
+    public async Task ScoredProfiles_StoredAsSignals_ByStreamCriticality()
+    {
+        await using var aggregator = await TestAggregator.StartAsync(
+            null, null, "--Aggregator:StreamCriticality:payments=critical", "--Aggregator:StreamCriticality:batch=low");
+        var (call, _) = await aggregator.ConnectAsync(Agents.Hello());
+        using (call)
+        {
+            await Agents.SendBatchAsync(
+                call,
+                1,
+                Scored(0, "payments", Severity.Low),     // critical: low is enough
+                Scored(0, "orders", Severity.Low),       // normal: needs medium
+                Scored(1, "orders", Severity.Medium),
+                Scored(0, "batch", Severity.Medium),     // low: needs high
+                Scored(1, "batch", Severity.High),
+                Scored(2, "batch", Severity.None, alarm: true), // an alarm always signals
+                Scored(2, "orders", Severity.None));
+            await Agents.CloseAsync(call);
+        }
+
+        var signals = (await GetJsonAsync(aggregator, "/api/v1/signals")).GetProperty("signals").EnumerateArray()
+            .Select(s => (Stream: s.GetProperty("stream").GetString(), End: s.GetProperty("windowEndUnixMs").GetInt64(), Severity: s.GetProperty("severity").GetString()))
+            .OrderBy(s => s.Stream, StringComparer.Ordinal).ThenBy(s => s.End)
+            .ToList();
+
+        Assert.Equal(
+            [
+                ("batch", Agents.Profile(1).WindowEndUnixMs, "high"),
+                ("batch", Agents.Profile(2).WindowEndUnixMs, "none"),
+                ("orders", Agents.Profile(1).WindowEndUnixMs, "medium"),
+                ("payments", Agents.Profile(0).WindowEndUnixMs, "low"),
+            ],
+            signals);
+
+        var one = (await GetJsonAsync(aggregator, "/api/v1/signals?limit=1")).GetProperty("signals");
+        Assert.Equal(1, one.GetArrayLength());
+        Assert.Contains("numeric.latency_ms.p99 ewma", one[0].GetProperty("contributors").GetString(), StringComparison.Ordinal);
+        Assert.Equal("host-a", one[0].GetProperty("host").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/signals?limit=0", "limit")]
+    [InlineData("/api/v1/signals?since=yesterday", "since")]
+    public async Task Signals_BadQuery_ProblemNamesTheParameter(string path, string parameter)
+    {
+        await using var aggregator = await TestAggregator.StartAsync();
+        var problem = await GetJsonAsync(aggregator, path, HttpStatusCode.BadRequest);
+        Assert.StartsWith(parameter, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCriticality_RefusedAtStart()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestAggregator.StartAsync(null, null, "--Aggregator:StreamCriticality:orders=urgent"));
+        Assert.Contains("StreamCriticality:orders", error.ToString(), StringComparison.Ordinal);
+    }
+}
