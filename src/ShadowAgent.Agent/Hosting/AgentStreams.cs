@@ -19,7 +19,8 @@ internal sealed class AgentStreams
         {
             if (s.Detection.Enabled)
             {
-                var detection = new DetectionOptions { Warmup = s.Detection.Warmup, CalibrationWarmup = s.Detection.Warmup };
+                // One alarm per incident, but a new incident five minutes of 10 s windows later alarms again.
+                var detection = new DetectionOptions { Warmup = s.Detection.Warmup, CalibrationWarmup = s.Detection.Warmup, QuietPeriod = 30 };
                 _scorers[s.Name] = new ProfileScorer(s.NumericFields, s.KeyFields, detection);
             }
         }

@@ -152,7 +152,7 @@ internal static partial class DemoCommand
                     "KeyFields": [ "user.id", "route", "region" ],
                     "NumericFields": [ "latency_ms", "bytes" ],
                     "Window": "00:00:{{options.WindowSeconds:D2}}",
-                    "Detection": { "Warmup": 15 }
+                    "Detection": { "Warmup": 10 }
                   }
                 ]
               }

@@ -42,7 +42,7 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var incident = elapsed < Options.Workload.IncidentAtSeconds + Options.Workload.IncidentSeconds && end > Options.Workload.IncidentAtSeconds;
         var anomaly = p.Anomaly is null ? "      -" : p.Anomaly.Severity == Severity.None
             ? string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2}")
-            : string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2} {p.Anomaly.Severity.ToString().ToUpperInvariant()}{(p.Anomaly.Alarm ? " ALARM" : "")} ({string.Join(", ", p.Anomaly.Contributors.Take(2).Select(c => c.Feature))})");
+            : string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2} {p.Anomaly.Severity.ToString().ToUpperInvariant()}{(p.Anomaly.Alarm ? " ALARM" : "")} ({string.Join(", ", p.Anomaly.Contributors.Select(c => c.Feature).Distinct().Take(3))})");
         var marker = (p.Partial ? "  (partial window)" : incident ? "  << incident" : "") + drift;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
