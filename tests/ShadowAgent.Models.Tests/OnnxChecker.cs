@@ -13,6 +13,13 @@ internal static class OnnxChecker
 
     public static void Check(ReadOnlySpan<byte> model, string name)
     {
+        var (exitCode, output) = Run(model, name);
+        Assert.True(exitCode == 0, $"onnx.checker rejected {name} (exit {exitCode}): {output}");
+    }
+
+    /// <summary>The checker's exit code and what it printed.</summary>
+    public static (int ExitCode, string Output) Run(ReadOnlySpan<byte> model, string name)
+    {
         var path = Path.Combine(Path.GetTempPath(), $"shadowagent-{name}-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, model.ToArray());
         try
@@ -26,7 +33,7 @@ internal static class OnnxChecker
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEndAsync();
             Assert.True(process.WaitForExit(60_000), "onnx.checker did not finish in 60 s.");
-            Assert.True(process.ExitCode == 0, $"onnx.checker rejected {name} (exit {process.ExitCode}): {stderr.Result}{stdout.Result}");
+            return (process.ExitCode, stderr.Result + stdout.Result);
         }
         finally
         {

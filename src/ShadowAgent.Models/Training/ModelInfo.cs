@@ -11,8 +11,8 @@ namespace ShadowAgent.Models.Training;
 /// <param name="Precision">float32 or one of the int8 forms.</param>
 /// <param name="Features">Feature names, in input column order.</param>
 /// <param name="TrainedRows">Profiles the model was trained on.</param>
-/// <param name="Threshold">Score at and above which a profile is unusual: the <see cref="ThresholdQuantile"/>
-/// of the model's own scores on its training rows.</param>
+/// <param name="Threshold">Score at and above which a profile is unusual: Q3 + <see cref="FenceWidth"/> × IQR of the
+/// model's own scores on its training rows (Tukey's far-out fence).</param>
 /// <param name="TrainedAt">When training finished.</param>
 public sealed record ModelInfo(
     ModelKind Kind,
@@ -23,8 +23,8 @@ public sealed record ModelInfo(
     double Threshold,
     DateTimeOffset TrainedAt)
 {
-    /// <summary>The training-score quantile <see cref="Threshold"/> is taken at.</summary>
-    public const double ThresholdQuantile = 0.995;
+    /// <summary>Interquartile ranges above the third quartile of the training scores where <see cref="Threshold"/> lies.</summary>
+    public const double FenceWidth = 3;
 
     internal const string KindKey = "shadow.kind";
     internal const string PrecisionKey = "shadow.precision";

@@ -5,7 +5,7 @@ namespace ShadowAgent.Models.Training;
 
 /// <summary>
 /// Trains the learned detectors from profile history and exports each as a versioned ONNX artifact whose
-/// threshold is the <see cref="ModelInfo.ThresholdQuantile"/> of its own scores on the training rows. Training is
+/// threshold is Tukey's far-out fence of its own scores on the training rows. Training is
 /// deterministic (seeded) and runs wherever the caller puts it: off the scoring thread, which keeps using the
 /// previous model until the new one is handed to its <see cref="Runtime.ModelSlot"/>.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class ModelTrainer
         var forest = IsolationForestTrainer.Train(history, _forest);
         while (true)
         {
-            var threshold = Quantile(history, forest.Score);
+            var threshold = Fence(history, forest.Score);
             var info = Info(ModelKind.IsolationForest, version, ModelPrecision.Float32, history, threshold);
             var artifact = IsolationForestExporter.Export(forest, info);
             if (artifact.SizeBytes <= _forest.MaxModelBytes || forest.Trees.Length == 1)
@@ -69,7 +69,7 @@ public sealed class ModelTrainer
             ModelPrecision.Int8Dynamic => quantized.DynamicError,
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
         };
-        var info = Info(ModelKind.Autoencoder, version, precision, history, Quantile(history, reference));
+        var info = Info(ModelKind.Autoencoder, version, precision, history, Fence(history, reference));
         return (model, AutoencoderExporter.Export(model, info));
     }
 
@@ -97,7 +97,9 @@ public sealed class ModelTrainer
 
     private delegate float RowScore(ReadOnlySpan<float> row);
 
-    private static double Quantile(FeatureMatrix rows, RowScore score)
+    /// <summary>Tukey's far-out fence of the training scores, Q3 + 3 × IQR: robust to the unusual profiles the
+    /// history holds (a high quantile is not — it lands among them once they are more than its tail share).</summary>
+    private static double Fence(FeatureMatrix rows, RowScore score)
     {
         var scores = new float[rows.Rows];
         for (var r = 0; r < scores.Length; r++)
@@ -106,6 +108,9 @@ public sealed class ModelTrainer
         }
 
         Array.Sort(scores);
-        return scores[Math.Min(scores.Length - 1, (int)Math.Ceiling(ModelInfo.ThresholdQuantile * scores.Length) - 1)];
+        double Quartile(double q) => scores[Math.Min(scores.Length - 1, (int)(q * scores.Length))];
+        var q1 = Quartile(0.25);
+        var q3 = Quartile(0.75);
+        return q3 + (ModelInfo.FenceWidth * (q3 - q1));
     }
 }
