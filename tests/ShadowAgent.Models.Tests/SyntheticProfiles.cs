@@ -20,7 +20,11 @@ internal static class SyntheticProfiles
     private static readonly double[] Spreads = [300, 30, 6e4, 80, 4, 12, 30, 2, 0.04, 0.05, 0.01, 0.08];
 
     /// <summary>Rows and their kinds; <paramref name="outliers"/> rows at random are outliers, a third of each kind.</summary>
-    public static (FeatureMatrix Rows, OutlierKind[] Kinds) Generate(int rows, int outliers, int seed)
+    /// <param name="rows">Rows to generate.</param>
+    /// <param name="outliers">How many of them are outliers.</param>
+    /// <param name="seed">Random seed.</param>
+    /// <param name="strength">Scales every outlier's displacement (1 = the sizes above; 0.5 makes them subtle).</param>
+    public static (FeatureMatrix Rows, OutlierKind[] Kinds) Generate(int rows, int outliers, int seed, double strength = 1)
     {
         var random = new Random(seed);
         var values = new float[rows * Features];
@@ -40,7 +44,7 @@ internal static class SyntheticProfiles
                 var moved = 1 + random.Next(3);
                 for (var m = 0; m < moved; m++)
                 {
-                    x[random.Next(Features)] += (random.NextDouble() < 0.5 ? -1 : 1) * (4 + (4 * random.NextDouble()));
+                    x[random.Next(Features)] += (random.NextDouble() < 0.5 ? -1 : 1) * (4 + (4 * random.NextDouble())) * strength;
                 }
             }
             else if (kinds[r] == OutlierKind.Scattered)
@@ -48,7 +52,7 @@ internal static class SyntheticProfiles
                 // The classic contamination of isolation-forest evaluations: uniform over a box wider than the data.
                 for (var f = 0; f < Features; f++)
                 {
-                    x[f] = -6 + (12 * random.NextDouble());
+                    x[f] = (-6 + (12 * random.NextDouble())) * strength;
                 }
             }
             else if (kinds[r] == OutlierKind.Inconsistent)
@@ -56,7 +60,7 @@ internal static class SyntheticProfiles
                 // Features that always move together disagree: volume and rate high while bytes and distinct
                 // users are low (or the reverse); each value stays inside its usual range.
                 var sign = random.NextDouble() < 0.5 ? -1 : 1;
-                var size = 1.5 + random.NextDouble();
+                var size = (1.5 + random.NextDouble()) * strength;
                 x[0] = (sign * size) + (0.3 * Gaussian(random));
                 x[1] = (sign * size) + (0.3 * Gaussian(random));
                 x[2] = (-sign * size) + (0.3 * Gaussian(random));
