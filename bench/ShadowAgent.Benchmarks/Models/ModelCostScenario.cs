@@ -26,14 +26,14 @@ internal static class ModelCostScenario
         var vectors = ModelWorkload.Vectors(4096);
         var full = SyntheticProfiles.Generate(3000, 300, seed: 11);
         var subtle = SyntheticProfiles.Generate(3000, 300, seed: 12, strength: 0.5);
-        Console.WriteLine("variant                          bytes   AUC spike/scattered/inconsistent (full)   (half strength)        latency per profile");
+        Console.WriteLine("variant           bytes   AUC spike/scattered/inconsistent (full)   (half strength)        latency per profile");
         foreach (var variant in ModelWorkload.Variants)
         {
             var artifact = ModelWorkload.Artifact(variant);
             using var scorer = ModelWorkload.Scorer(variant);
             var quality = $"{Quality(scorer, full)}   {Quality(scorer, subtle)}";
             var latency = Time(measured, vectors, v => scorer.Score(v));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant,-32} {artifact.SizeBytes,6}   {quality}   {latency}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant,-16} {artifact.SizeBytes,6}   {quality}   {latency}"));
         }
 
         foreach (var precision in new[] { ModelPrecision.Float32, ModelPrecision.Int8Weights, ModelPrecision.Int8Dynamic })

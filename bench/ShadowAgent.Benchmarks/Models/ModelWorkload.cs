@@ -13,10 +13,10 @@ internal static class ModelWorkload
     public static readonly string[] Variants =
     [
         "iforest-fp32",
-        "autoencoder-fp32",
-        "autoencoder-int8-weights",
-        "autoencoder-int8-weights-fused",
-        "autoencoder-int8-dynamic",
+        "ae-fp32",
+        "ae-int8-weights",
+        "ae-int8-nbits",
+        "ae-int8-dynamic",
     ];
 
     public static readonly FeatureMatrix Training = SyntheticProfiles.Generate(2000, 20, seed: 7).Rows;
@@ -26,14 +26,14 @@ internal static class ModelWorkload
     public static ModelArtifact Artifact(string variant) => variant switch
     {
         "iforest-fp32" => Trainer().TrainIsolationForest(Training, version: 1),
-        "autoencoder-fp32" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Float32),
-        "autoencoder-int8-weights" or "autoencoder-int8-weights-fused" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Int8Weights),
-        "autoencoder-int8-dynamic" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Int8Dynamic),
+        "ae-fp32" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Float32),
+        "ae-int8-weights" or "ae-int8-nbits" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Int8Weights),
+        "ae-int8-dynamic" => Trainer().TrainAutoencoder(Training, version: 1, ModelPrecision.Int8Dynamic),
         _ => throw new ArgumentException($"Unknown variant '{variant}'.", nameof(variant)),
     };
 
     public static OnnxScorer Scorer(string variant) =>
-        new(Artifact(variant), fuseWeightOnlyInt8: variant == "autoencoder-int8-weights-fused");
+        new(Artifact(variant), fuseWeightOnlyInt8: variant == "ae-int8-nbits");
 
     /// <summary>Rows to score, one profile each, as doubles (what profiles carry).</summary>
     public static double[][] Vectors(int count, double strength = 1, int seed = 11)
