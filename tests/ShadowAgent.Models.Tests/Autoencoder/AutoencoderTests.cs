@@ -87,7 +87,8 @@ public sealed class AutoencoderTests
         for (var r = 0; r < rows.Rows; r++)
         {
             var expected = reference.DynamicError(rows[r]);
-            var tolerance = 1e-4 * Math.Max(1, Math.Abs(expected));
+            // Integer products are exact; measured worst difference 2.5e-7 (relative).
+            var tolerance = 1e-5 * Math.Max(1, Math.Abs(expected));
             var actual = scorer.Score(rows[r]);
             Assert.True(Math.Abs(actual - expected) <= tolerance, $"row {r}: ONNX {actual} vs C# {expected}");
         }
@@ -109,8 +110,8 @@ public sealed class AutoencoderTests
             worst = Math.Max(worst, Math.Abs(scorer.Score(rows[r]) - fp32) / Math.Max(0.1, fp32));
         }
 
-        // Measured: 0.0 (weights) and 0.0 (dynamic) on this data; the bound leaves room, not slack for a wrong graph.
-        Assert.True(worst < 0.25, $"worst relative difference to float32 {worst:F4}");
+        // Measured worst over the 1,000 rows: 0.039 (weights) and 0.049 (dynamic); means 0.0032 and 0.0036.
+        Assert.True(worst < 0.1, $"worst relative difference to float32 {worst:F4}");
     }
 
     [Fact]
