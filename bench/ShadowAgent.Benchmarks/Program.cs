@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using ShadowAgent.Benchmarks.Detection;
+using ShadowAgent.Benchmarks.Models;
 using ShadowAgent.Benchmarks.Taps;
 
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
@@ -10,6 +11,11 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "detect-cost")
 {
     return DetectionCostScenario.Run(args[2..]);
+}
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-cost")
+{
+    return ModelCostScenario.Run(args[2..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);
