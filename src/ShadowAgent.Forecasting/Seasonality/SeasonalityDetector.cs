@@ -6,7 +6,8 @@ namespace ShadowAgent.Forecasting.Seasonality;
 /// Finds the season of a series with a periodogram and an autocorrelation check, in the AUTOPERIOD way
 /// (Vlachos, Yu &amp; Castelli 2005, "On periodicity detection and structural periodic similarity", SDM): the
 /// strongest periodogram bins propose periods, and a proposal is accepted only where the autocorrelation
-/// has a hill (a local maximum inside the bin's period range), moved to the top of that hill, and high enough.
+/// has a hill (a local maximum inside the bin's period range) high enough and a trough at half the period;
+/// the accepted period is then sharpened to the integer whose harmonics hold the most power.
 /// The periodogram alone cannot tell a period from its neighbours at long periods (bins are n/k apart) and
 /// the autocorrelation alone also peaks at every multiple of the period and at noise.
 /// </summary>
@@ -19,6 +20,7 @@ namespace ShadowAgent.Forecasting.Seasonality;
 public sealed class SeasonalityDetector
 {
     private const int Proposals = 6;
+    private const int Harmonics = 3;
 
     // A multiple of the period correlates almost as well as the period: the longer one must beat the
     // shorter by this much to be preferred.
@@ -27,6 +29,7 @@ public sealed class SeasonalityDetector
     private readonly int _window;
     private readonly RealFft _fft;
     private readonly double[] _padded;
+    private readonly double[] _detrended;
     private readonly double[] _re;
     private readonly double[] _im;
     private readonly double[] _power;
@@ -43,6 +46,7 @@ public sealed class SeasonalityDetector
         _window = window;
         _fft = new RealFft(2 * window);
         _padded = new double[2 * window];
+        _detrended = new double[window];
         _re = new double[_fft.BinCount];
         _im = new double[_fft.BinCount];
         _power = new double[_fft.BinCount];
@@ -55,10 +59,10 @@ public sealed class SeasonalityDetector
     /// <summary>
     /// The season of <paramref name="series"/> (oldest first; only the last <see cref="Window"/> values are
     /// used), between <paramref name="minPeriod"/> and the smaller of <paramref name="maxPeriod"/> and a third
-    /// of the values (three cycles at least), or <see cref="Seasonality.None"/>.
+    /// of the values (three cycles at least), or <see cref="Season.None"/>.
     /// </summary>
     /// <param name="minAutocorrelation">Autocorrelation the period needs, in (0, 1).</param>
-    public Seasonality Detect(ReadOnlySpan<double> series, int minPeriod, int maxPeriod, double minAutocorrelation)
+    public Season Detect(ReadOnlySpan<double> series, int minPeriod, int maxPeriod, double minAutocorrelation)
     {
         var n = Math.Min(series.Length, _window);
         series = series[^n..];
@@ -66,11 +70,11 @@ public sealed class SeasonalityDetector
         minPeriod = Math.Max(minPeriod, 2);
         if (maxPeriod <= minPeriod || !Autocorrelation(series))
         {
-            return Seasonality.None;
+            return Season.None;
         }
 
         var size = _padded.Length;
-        var best = Seasonality.None;
+        var best = Season.None;
         Span<int> proposed = stackalloc int[Proposals];
         for (var c = 0; c < Proposals; c++)
         {
@@ -89,13 +93,13 @@ public sealed class SeasonalityDetector
                 continue;
             }
 
-            lag = Vertex(lag, minPeriod, maxPeriod, n);
+            lag = Sharpest(lag, minPeriod, maxPeriod, n);
 
             var better = !best.HasPeriod
                 || (lag < best.Period ? _acf[lag] > best.Autocorrelation - MultipleMargin : _acf[lag] > best.Autocorrelation + MultipleMargin);
             if (better)
             {
-                best = new Seasonality(lag, _acf[lag]);
+                best = new Season(lag, _acf[lag]);
             }
         }
 
@@ -128,6 +132,7 @@ public sealed class SeasonalityDetector
         for (var t = 0; t < n; t++)
         {
             _padded[t] = series[t] - meanY - (slope * (t - meanT));
+            _detrended[t] = _padded[t];
         }
 
         _fft.Forward(_padded, _re, _im);
@@ -193,41 +198,43 @@ public sealed class SeasonalityDetector
     }
 
     /// <summary>
-    /// The top of the hill at <paramref name="lag"/> as the vertex of a parabola fitted by least squares to the
-    /// autocorrelation within ±10% of the lag. At long periods the hill is broad and flat (a daily cycle of
-    /// 5-minute values changes its autocorrelation by 0.01 over ±12 lags), so its highest lag is mostly noise;
-    /// the parabola averages the noise over the whole hill. The lag itself when the fit is not a cap.
+    /// The period within ±10% of <paramref name="lag"/> whose first harmonics carry the most power, from the
+    /// DFT of the detrended series evaluated at exactly k/P (k = 1..3), not at the FFT's bins. At long periods
+    /// the autocorrelation's hill is broad and flat (a daily cycle of 5-minute values changes its
+    /// autocorrelation by 0.01 over ±12 lags), so its highest lag is mostly noise, and the FFT's bins are
+    /// 2n/k apart; a frequency fitted to the whole series is precise to a fraction of a lag.
     /// </summary>
-    private int Vertex(int lag, int minPeriod, int maxPeriod, int n)
+    private int Sharpest(int lag, int minPeriod, int maxPeriod, int n)
     {
-        var half = lag / 10;
-        if (half < 2 || lag + half >= Math.Min(n, _acf.Length))
+        var half = Math.Max(1, lag / 10);
+        var x = _detrended.AsSpan(0, n);
+        var best = lag;
+        var bestPower = double.NegativeInfinity;
+        for (var period = Math.Max(minPeriod, lag - half); period <= Math.Min(maxPeriod, lag + half); period++)
         {
-            return lag;
+            var power = 0.0;
+            for (var k = 1; k <= Harmonics && 2 * k < period; k++)
+            {
+                // Σ x_t·e^(−2πi·kt/P) with the phasor turned by multiplication rather than a sine per value.
+                var (sin, cos) = double.SinCosPi(2.0 * k / period);
+                double re = 0, im = 0, pr = 1, pi = 0;
+                foreach (var v in x)
+                {
+                    re += v * pr;
+                    im -= v * pi;
+                    (pr, pi) = ((pr * cos) - (pi * sin), (pi * cos) + (pr * sin));
+                }
+
+                power += (re * re) + (im * im);
+            }
+
+            if (power > bestPower)
+            {
+                bestPower = power;
+                best = period;
+            }
         }
 
-        // Centred lags x = l − lag; with symmetric x the sums of odd powers vanish.
-        double s0 = 0, s2 = 0, s4 = 0, sy = 0, sxy = 0, sx2y = 0;
-        for (var x = -half; x <= half; x++)
-        {
-            var y = _acf[lag + x];
-            double x2 = x * x;
-            s0++;
-            s2 += x2;
-            s4 += x2 * x2;
-            sy += y;
-            sxy += x * y;
-            sx2y += x2 * y;
-        }
-
-        var b = sxy / s2;
-        var a = ((s0 * sx2y) - (s2 * sy)) / ((s0 * s4) - (s2 * s2));
-        if (!(a < 0))
-        {
-            return lag;
-        }
-
-        var vertex = lag + (int)Math.Round(-b / (2 * a));
-        return vertex >= lag - half && vertex <= lag + half && vertex >= minPeriod && vertex <= maxPeriod ? vertex : lag;
+        return best;
     }
 }

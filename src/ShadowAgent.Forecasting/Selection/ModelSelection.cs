@@ -1,4 +1,5 @@
 using ShadowAgent.Forecasting.Models;
+using ShadowAgent.Forecasting.Seasonality;
 
 namespace ShadowAgent.Forecasting.Selection;
 
@@ -7,4 +8,4 @@ namespace ShadowAgent.Forecasting.Selection;
 /// <param name="Scores">Every candidate with its backtest MASE (+∞ when it could not be fitted), in candidate order.</param>
 /// <param name="Winner">The candidate with the lowest score.</param>
 /// <param name="Model">The winner fitted on the whole history, its state after the last value.</param>
-internal sealed record ModelSelection(Seasonality.Seasonality Seasonality, IReadOnlyList<(ModelSpec Spec, double Mase)> Scores, ModelSpec Winner, ForecastModel Model);
+internal sealed record ModelSelection(Season Seasonality, IReadOnlyList<(ModelSpec Spec, double Mase)> Scores, ModelSpec Winner, ForecastModel Model);
