@@ -9,8 +9,9 @@ namespace ShadowAgent.Forecasting.Offline;
 /// <c>timestamp,value</c> series, chooses and fits a model on all of it (season detection, rolling-origin
 /// backtest of seasonal naive, ETS and ARIMA) and writes <c>timestamp,forecast,lower,upper</c> for the next N
 /// steps, the timestamps continuing at the series' step. <c>-</c> is standard input / output (the default
-/// output). A file result is written under a temporary name and renamed when complete; a bad line stops the
-/// run with its line number and exit code 2, like <c>detect</c>.
+/// output). The whole series is read and fitted before anything is written, so a bad line (named by its
+/// number, exit code 2, like <c>detect</c>) leaves no output; a file result is written under a temporary name
+/// and renamed.
 /// </summary>
 public static class ForecastCommand
 {
@@ -62,43 +63,48 @@ public static class ForecastCommand
             return ExitBadInput;
         }
 
-        var temporary = outputPath is null ? null : outputPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        CsvForecastResult result;
         try
         {
-            CsvForecastResult result;
-            using (var file = inputPath == "-" ? null : new StreamReader(inputPath))
-            {
-                result = CsvForecast.Run(file ?? stdin, inputPath == "-" ? "<stdin>" : inputPath, horizon, level);
-            }
-
-            if (temporary is null)
-            {
-                Write(result, stdout);
-                return ExitOk;
-            }
-
-            using (var output = new StreamWriter(temporary, append: false, new UTF8Encoding(false), 1 << 16))
-            {
-                Write(result, output);
-            }
-
-            File.Move(temporary, outputPath!, overwrite: true);
-            var season = result.Period > 0 ? $"season {result.Period} steps" : "no season";
-            stderr.WriteLine($"forecast: {result.Rows} rows, step {result.Step}, {season}, model {result.Model}; {horizon} steps at {level.ToString(CultureInfo.InvariantCulture)} in {outputPath}");
-            return ExitOk;
+            using var file = inputPath == "-" ? null : new StreamReader(inputPath);
+            result = CsvForecast.Run(file ?? stdin, inputPath == "-" ? "<stdin>" : inputPath, horizon, level);
         }
         catch (NabCsvException ex)
         {
-            Discard(temporary);
+            // Nothing has been written yet: the whole series is read and fitted before any output.
             stderr.WriteLine($"forecast: {ex.Message}");
             return ExitBadInput;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Discard(temporary);
             stderr.WriteLine($"forecast: {ex.Message}");
             return ExitFailed;
         }
+
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Write(result, text);
+        if (outputPath is null)
+        {
+            stdout.Write(text.ToString());
+            return ExitOk;
+        }
+
+        try
+        {
+            // The forecast is small and complete: one write, under a temporary name renamed when done.
+            var temporary = outputPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            File.WriteAllText(temporary, text.ToString(), new UTF8Encoding(false));
+            File.Move(temporary, outputPath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"forecast: {ex.Message}");
+            return ExitFailed;
+        }
+
+        var season = result.Period > 0 ? $"season {result.Period} steps" : "no season";
+        stderr.WriteLine($"forecast: {result.Rows} rows, step {result.Step}, {season}, model {result.Model}; {horizon} steps at {level.ToString(CultureInfo.InvariantCulture)} in {outputPath}");
+        return ExitOk;
     }
 
     private static bool TryParse(IReadOnlyList<string> args, out string input, out string? output, out int horizon, out double level, out string? problem)
@@ -168,21 +174,6 @@ public static class ForecastCommand
             output.Write(',');
             output.Write(p.Upper.ToString("R", CultureInfo.InvariantCulture));
             output.Write('\n');
-        }
-    }
-
-    private static void Discard(string? temporary)
-    {
-        try
-        {
-            if (temporary is not null && File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-        catch (IOException)
-        {
-            // The error that got us here is the one to report.
         }
     }
 }
