@@ -1,3 +1,4 @@
 using ShadowAgent.Evaluation;
+using ShadowAgent.Evaluation.Forecasting;
 
-return EvaluationProgram.Run(args);
+return args.Length > 0 && args[0] == "forecast" ? ForecastEvaluation.Run(args[1..]) : EvaluationProgram.Run(args);
