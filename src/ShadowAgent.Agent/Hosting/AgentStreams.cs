@@ -3,6 +3,7 @@ using ShadowAgent.Core.Profiles;
 using ShadowAgent.Core.Streams;
 using ShadowAgent.Detection.Ensemble;
 using ShadowAgent.Detection.Profiles;
+using ShadowAgent.Forecasting.Streaming;
 using ShadowAgent.Features.Windowing;
 
 namespace ShadowAgent.Agent.Hosting;
@@ -11,6 +12,7 @@ namespace ShadowAgent.Agent.Hosting;
 internal sealed class AgentStreams
 {
     private readonly Dictionary<string, ProfileScorer> _scorers = [];
+    private readonly Dictionary<string, (StreamingForecaster Forecaster, StreamForecastOptions Options)> _forecasters = [];
 
     public AgentStreams(AgentOptions options, TimeProvider time)
     {
@@ -22,6 +24,11 @@ internal sealed class AgentStreams
                 // One alarm per incident, but a new incident five minutes of 10 s windows later alarms again.
                 var detection = new DetectionOptions { Warmup = s.Detection.Warmup, CalibrationWarmup = s.Detection.Warmup, QuietPeriod = 30 };
                 _scorers[s.Name] = new ProfileScorer(s.NumericFields, s.KeyFields, detection);
+            }
+
+            if (s.Forecast.Enabled)
+            {
+                _forecasters[s.Name] = (new StreamingForecaster(), s.Forecast);
             }
         }
     }
@@ -68,6 +75,9 @@ internal sealed class AgentStreams
         return profiles;
     }
 
+    /// <summary>Windows a stream's forecaster sees before its forecasts travel in profiles.</summary>
+    internal const int MinForecastHistory = 12;
+
     /// <summary>Each closed window is scored against its stream's past, in window order (the closer's thread only).</summary>
     private void Score(List<WindowProfile> profiles)
     {
@@ -76,6 +86,25 @@ internal sealed class AgentStreams
             if (_scorers.TryGetValue(profile.Stream, out var scorer))
             {
                 profile.Anomaly = scorer.Score(profile);
+            }
+
+            // The forecaster learns whole windows only; a partial one would read as a drop.
+            if (!profile.Partial && _forecasters.TryGetValue(profile.Stream, out var f))
+            {
+                f.Forecaster.Observe(profile.Volume.Records);
+                if (f.Forecaster.Observed >= MinForecastHistory)
+                {
+                    var points = f.Forecaster.Forecast(f.Options.Horizon, f.Options.Level);
+                    profile.Forecast = new ForecastSummary
+                    {
+                        Series = "records",
+                        Model = f.Forecaster.ModelName,
+                        Period = f.Forecaster.Period,
+                        Step = profile.Hop > TimeSpan.Zero ? profile.Hop : profile.WindowEnd - profile.WindowStart,
+                        Level = f.Options.Level,
+                        Points = [.. points.Select(p => (p.Value, p.Lower, p.Upper))],
+                    };
+                }
             }
         }
     }

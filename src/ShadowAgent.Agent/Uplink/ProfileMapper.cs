@@ -6,6 +6,8 @@ using CoreKey = ShadowAgent.Core.Profiles.KeyProfile;
 using CoreSpectral = ShadowAgent.Core.Profiles.SpectralSummary;
 using CoreVolume = ShadowAgent.Core.Profiles.VolumeCounters;
 using ProtoContributor = ShadowAgent.Protocol.V1.AnomalyContributor;
+using ProtoForecast = ShadowAgent.Protocol.V1.Forecast;
+using ProtoForecastPoint = ShadowAgent.Protocol.V1.ForecastPoint;
 using ProtoHeavyHitter = ShadowAgent.Protocol.V1.HeavyHitter;
 using ProtoKey = ShadowAgent.Protocol.V1.KeyProfile;
 using ProtoNumeric = ShadowAgent.Protocol.V1.NumericSummary;
@@ -105,6 +107,24 @@ internal static class ProfileMapper
             }
 
             proto.Anomaly = score;
+        }
+
+        if (profile.Forecast is { } forecast)
+        {
+            var f = new ProtoForecast
+            {
+                Series = forecast.Series,
+                Model = forecast.Model,
+                Period = (uint)Math.Max(forecast.Period, 0),
+                StepMs = (uint)Math.Clamp((long)forecast.Step.TotalMilliseconds, 0, uint.MaxValue),
+                Level = forecast.Level,
+            };
+            foreach (var (value, lower, upper) in forecast.Points)
+            {
+                f.Points.Add(new ProtoForecastPoint { Value = value, Lower = lower, Upper = upper });
+            }
+
+            proto.Forecast = f;
         }
 
         return proto;

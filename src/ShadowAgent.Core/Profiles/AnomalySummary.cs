@@ -26,3 +26,28 @@ public sealed class AnomalySummary
 }
 
 public readonly record struct AnomalyContributor(string Feature, string Detector, double Statistic, double TailProbability);
+
+/// <summary>
+/// The stream's volume forecast made when the window closed: records per window for the next windows, with
+/// prediction intervals, by the model the forecaster chose on its own history.
+/// </summary>
+public sealed class ForecastSummary
+{
+    /// <summary>What is forecast: "records" (per window).</summary>
+    public required string Series { get; init; }
+
+    /// <summary>The chosen model, e.g. "ets(A,Ad,A)[6]", "arima(1,1,0)", "seasonal-naive[6]".</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Detected seasonal period in windows; 0 when none.</summary>
+    public int Period { get; init; }
+
+    /// <summary>Time between forecast points (the hop).</summary>
+    public TimeSpan Step { get; init; }
+
+    /// <summary>Coverage the intervals aim at, e.g. 0.95.</summary>
+    public double Level { get; init; }
+
+    /// <summary>Point forecasts with lower and upper bounds, one per step ahead.</summary>
+    public required IReadOnlyList<(double Value, double Lower, double Upper)> Points { get; init; }
+}

@@ -44,6 +44,9 @@ public sealed class WindowProfile
     /// <summary>The detectors' verdict on this window, set by the agent after the window closes; null when not scored.</summary>
     public AnomalySummary? Anomaly { get; set; }
 
+    /// <summary>The volume forecast made at this window's close, set by the agent; null when off or still learning.</summary>
+    public ForecastSummary? Forecast { get; set; }
+
     /// <summary>Records per second over the covered span.</summary>
     public double RatePerSecond => Covered > TimeSpan.Zero ? Volume.Records / Covered.TotalSeconds : 0;
 }

@@ -42,6 +42,8 @@ public sealed class StreamOptions
 
     public StreamDetectionOptions Detection { get; set; } = new();
 
+    public StreamForecastOptions Forecast { get; set; } = new();
+
     /// <summary>The hop actually used: <see cref="Hop"/>, or the window for tumbling windows.</summary>
     public TimeSpan EffectiveHop => Hop is { } hop && hop > TimeSpan.Zero ? hop : Window;
 }
@@ -178,4 +180,16 @@ public sealed class StreamDetectionOptions
 
     /// <summary>Windows each detector sees before it scores (and before its scores are calibrated).</summary>
     public int Warmup { get; set; } = 60;
+}
+
+/// <summary>The agent's forecast of the stream's records per window.</summary>
+public sealed class StreamForecastOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Windows ahead forecast at every close.</summary>
+    public int Horizon { get; set; } = 6;
+
+    /// <summary>Coverage of the prediction intervals.</summary>
+    public double Level { get; set; } = 0.95;
 }

@@ -76,6 +76,16 @@ public static class StreamOptionsValidator
             {
                 errors.Add($"{key}:Detection:Warmup: {s.Detection.Warmup} is outside 2 to 100000.");
             }
+
+            if (s.Forecast.Horizon is < 1 or > 1000)
+            {
+                errors.Add($"{key}:Forecast:Horizon: {s.Forecast.Horizon} is outside 1 to 1000.");
+            }
+
+            if (!(s.Forecast.Level > 0 && s.Forecast.Level < 1))
+            {
+                errors.Add($"{key}:Forecast:Level: {s.Forecast.Level} is outside (0, 1).");
+            }
         }
     }
 
