@@ -65,10 +65,38 @@ public sealed class SignalTests
             ],
             signals);
 
+        // The profiles themselves serve the score and its causes.
+        var served = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles").EnumerateArray()
+            .Single(p => p.GetProperty("windowEndUnixMs").GetInt64() == Agents.Profile(1).WindowEndUnixMs);
+        Assert.Equal("medium", served.GetProperty("anomaly").GetProperty("severity").GetString());
+        Assert.Equal("numeric.latency_ms.p99", served.GetProperty("anomaly").GetProperty("contributors")[0].GetProperty("feature").GetString());
+
         var one = (await GetJsonAsync(aggregator, "/api/v1/signals?limit=1")).GetProperty("signals");
         Assert.Equal(1, one.GetArrayLength());
         Assert.Contains("numeric.latency_ms.p99 ewma", one[0].GetProperty("contributors").GetString(), StringComparison.Ordinal);
         Assert.Equal("host-a", one[0].GetProperty("host").GetString());
+    }
+
+    [Fact]
+    public async Task ForecastInProfile_ServedWithItsPoints()
+    {
+        await using var aggregator = await TestAggregator.StartAsync();
+        var profile = Agents.Profile(0);
+        profile.Forecast = new Forecast { Series = "records", Model = "ETS(A,N,A)", Period = 12, StepMs = 10_000, Level = 0.95 };
+        profile.Forecast.Points.Add(new ForecastPoint { Value = 120, Lower = 100, Upper = 140 });
+        profile.Forecast.Points.Add(new ForecastPoint { Value = 130, Lower = 104, Upper = 156 });
+        var (call, _) = await aggregator.ConnectAsync(Agents.Hello());
+        using (call)
+        {
+            await Agents.SendBatchAsync(call, 1, profile);
+            await Agents.CloseAsync(call);
+        }
+
+        var forecast = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles")[0].GetProperty("forecast");
+        Assert.Equal("ETS(A,N,A)", forecast.GetProperty("model").GetString());
+        Assert.Equal(12u, forecast.GetProperty("period").GetUInt32());
+        Assert.Equal([120.0, 130.0], forecast.GetProperty("points").EnumerateArray().Select(x => x.GetProperty("value").GetDouble()));
+        Assert.Equal(156, forecast.GetProperty("points")[1].GetProperty("upper").GetDouble());
     }
 
     [Theory]

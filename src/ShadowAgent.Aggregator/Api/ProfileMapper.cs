@@ -18,7 +18,13 @@ internal static class ProfileMapper
             p.Numeric.Select(n => ToNumeric(n, includeSketches)).ToList(),
             p.Keys.Select(k => ToKey(k, includeSketches)).ToList(),
             p.Schema is null ? null : ToSchema(p.Schema),
-            p.Spectral.Select(ToSpectral).ToList());
+            p.Spectral.Select(ToSpectral).ToList(),
+            p.Anomaly is null ? null : new AnomalyInfo(
+                p.Anomaly.Score, p.Anomaly.TailProbability, p.Anomaly.Severity.ToString().ToLowerInvariant(), p.Anomaly.Alarm, p.Anomaly.FeaturesScored,
+                p.Anomaly.Contributors.Select(c => new ContributorInfo(c.Feature, c.Detector, c.Statistic, c.TailProbability)).ToList()),
+            p.Forecast is null ? null : new ForecastInfo(
+                p.Forecast.Series, p.Forecast.Model, p.Forecast.Period, p.Forecast.StepMs, p.Forecast.Level,
+                p.Forecast.Points.Select(x => new ForecastPointInfo(x.Value, x.Lower, x.Upper)).ToList()));
     }
 
     public static VolumeInfo ToVolume(VolumeCounters v) => new(
