@@ -8,6 +8,7 @@ namespace ShadowAgent.Aggregator.Api;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(HostList))]
 [JsonSerializable(typeof(SignalList))]
+[JsonSerializable(typeof(FleetForecastInfo))]
 [JsonSerializable(typeof(StreamList))]
 [JsonSerializable(typeof(ProfileList))]
 [JsonSerializable(typeof(FleetStreamList))]

@@ -65,3 +65,13 @@ internal sealed record FleetDistinct(
 internal sealed record FleetHeavyHitters(
     long StreamLength, long MaximumError, string Scaling, int Sketches, IReadOnlyList<HeavyHitterInfo> Top,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] byte[]? FrequentItems);
+
+/// <summary>
+/// The fleet's records per window forecast for the next windows, from the per-window totals of every host, by the
+/// model a rolling-origin backtest chose on that history.
+/// </summary>
+internal sealed record FleetForecastInfo(
+    string Stream, string Model, int Period, long StepMs, double Level, long LastWindowEndUnixMs, int HistoryWindows,
+    IReadOnlyList<FleetForecastPoint> Points);
+
+internal sealed record FleetForecastPoint(long WindowEndUnixMs, double Value, double Lower, double Upper);

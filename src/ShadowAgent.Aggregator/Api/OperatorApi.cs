@@ -29,6 +29,7 @@ internal static class OperatorApi
             new FleetStreamList(reader.ListStreamNames().ConvertAll(n => new FleetStreamName(n.Name, n.Hosts, n.ProfilesTotal, n.RecordsTotal, n.LastWindowEndMs))),
             ApiJsonContext.Default.FleetStreamList));
         api.MapGet("/fleet/streams/{stream}", GetFleetStream);
+        api.MapGet("/fleet/streams/{stream}/forecast", GetFleetForecast);
         app.MapGet("/healthz", (AgentConnections connections) => TypedResults.Json(new Health("ok", connections.Count), ApiJsonContext.Default.Health));
         app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
     }
@@ -88,6 +89,49 @@ internal static class OperatorApi
 
         var profiles = reader.ListProfiles(row.StreamId, count, sinceMs).ConvertAll(p => ProfileMapper.ToProfile(p, includeSketches));
         return TypedResults.Json(new ProfileList(host, stream, profiles), ApiJsonContext.Default.ProfileList);
+    }
+
+    private static IResult GetFleetForecast(string stream, string? horizon, string? level, string? history, StoreReader reader)
+    {
+        var steps = 6;
+        if (horizon is not null && (!int.TryParse(horizon, NumberStyles.None, CultureInfo.InvariantCulture, out steps) || steps < 1 || steps > 1000))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"horizon '{horizon}' must be an integer from 1 to 1000");
+        }
+
+        var coverage = 0.95;
+        if (level is not null && (!double.TryParse(level, NumberStyles.Float, CultureInfo.InvariantCulture, out coverage) || !(coverage > 0 && coverage < 1)))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"level '{level}' must be a number in (0, 1)");
+        }
+
+        var windows = 2016;
+        if (history is not null && (!int.TryParse(history, NumberStyles.None, CultureInfo.InvariantCulture, out windows) || windows < FleetForecast.MinHistory || windows > 4096))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad query parameter", $"history '{history}' must be an integer from {FleetForecast.MinHistory} to 4096");
+        }
+
+        if (reader.FindStreamsByName(stream).Count == 0)
+        {
+            return Problem(StatusCodes.Status404NotFound, "not found", $"no host has a stream '{stream}'");
+        }
+
+        var result = FleetForecast.Compute(reader.FleetVolumeSeries(stream, windows), steps, coverage);
+        if (result is null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "not enough history", $"stream '{stream}' has fewer than {FleetForecast.MinHistory} whole windows stored");
+        }
+
+        var points = new List<FleetForecastPoint>(result.Points.Length);
+        for (var h = 0; h < result.Points.Length; h++)
+        {
+            var p = result.Points[h];
+            points.Add(new FleetForecastPoint(result.LastWindowEndMs + ((h + 1) * result.StepMs), p.Value, p.Lower, p.Upper));
+        }
+
+        return TypedResults.Json(
+            new FleetForecastInfo(stream, result.Model, result.Period, result.StepMs, coverage, result.LastWindowEndMs, result.HistoryWindows, points),
+            ApiJsonContext.Default.FleetForecastInfo);
     }
 
     private static IResult GetFleetStream(

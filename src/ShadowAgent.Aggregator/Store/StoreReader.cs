@@ -87,6 +87,29 @@ internal sealed class StoreReader(MetadataStore store)
         return rows;
     }
 
+    /// <summary>Records per window end summed over every host's stream of that name (whole windows), the most recent <paramref name="windows"/>, oldest first.</summary>
+    public List<(long WindowEndMs, long Records)> FleetVolumeSeries(string streamName, int windows)
+    {
+        using var connection = SqliteDb.Open(store.Path);
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT p.window_end_ms, SUM(p.records) FROM profiles p JOIN streams s ON s.stream_id = p.stream_id
+            WHERE s.name = $name AND p.partial = 0
+            GROUP BY p.window_end_ms ORDER BY p.window_end_ms DESC LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$name", streamName);
+        query.Parameters.AddWithValue("$limit", windows);
+        using var reader = query.ExecuteReader();
+        var rows = new List<(long, long)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        rows.Reverse();
+        return rows;
+    }
+
     /// <summary>Signals whose window ended at or after <paramref name="sinceMs"/>, newest first.</summary>
     public List<SignalRow> ListSignals(long sinceMs, int limit)
     {
