@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ShadowAgent.Detection.Detectors;
 
 /// <summary>
@@ -183,33 +185,11 @@ public sealed class Bocpd : IStreamDetector
             return double.NaN;
         }
 
-        // Per hypothesis one logarithm (of 2Kβ + d², which is also ln(2Kβ') for the next step) and one exponential.
-        var maxLp = lpPrior;
-        for (var i = 0; i < active; i++)
-        {
-            var n = i + 1;
-            var d = x - _mu[i];
-            var twoKBeta = _twoK[n] * _beta[i];
-            var l = Math.Log(twoKBeta + (d * d));
-            var lp = _c[n] + (_a[n] * (_logBeta[i])) - ((_a[n] + 0.5) * l);
-            _logp[i] = lp;
-            _nextLogBeta[i] = l - _log2K[n];
-            _nextBeta[i] = _beta[i] + ((d * d) / _twoK[n]);
-            if (lp > maxLp)
-            {
-                maxLp = lp;
-            }
-        }
-
+        // Per hypothesis one logarithm (of 2Kβ + d², which is also ln(2Kβ') for the next step) and one exponential,
+        // four hypotheses at a time where the hardware allows.
+        var maxLp = Math.Max(lpPrior, LogPredictive(x, active));
         var changepoint = Math.Exp(lpPrior + _logHazard - maxLp);
-        var growth = 0.0;
-        var survival = Math.Exp(_logSurvival);
-        for (var i = 0; i < active; i++)
-        {
-            var w = _mass[i] * survival * Math.Exp(_logp[i] - maxLp);
-            _logp[i] = w;
-            growth += w;
-        }
+        var growth = Weights(active, maxLp, Math.Exp(_logSurvival));
 
         var evidence = changepoint + growth;
         if (!(evidence > 0) || !double.IsFinite(evidence))
@@ -253,6 +233,86 @@ public sealed class Bocpd : IStreamDetector
 
         var odds = changepoint / Math.Max(growth, double.Epsilon);
         return Math.Min(odds, 1e12);
+    }
+
+    /// <summary>
+    /// Each run's predictive log density of <paramref name="x"/> into <c>_logp</c>, and its next β and ln β; returns
+    /// the largest log density. Slot i holds a run of i + 1 observations, so its constants are those of n = i + 1.
+    /// </summary>
+    private double LogPredictive(double x, int active)
+    {
+        var maxLp = double.NegativeInfinity;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && active >= Vector256<double>.Count)
+        {
+            var vx = Vector256.Create(x);
+            var half = Vector256.Create(0.5);
+            var vMax = Vector256.Create(double.NegativeInfinity);
+            for (; i <= active - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var n = i + 1;
+                var d = vx - Vector256.Create<double>(_mu.AsSpan(i));
+                var beta = Vector256.Create<double>(_beta.AsSpan(i));
+                var twoK = Vector256.Create<double>(_twoK.AsSpan(n));
+                var a = Vector256.Create<double>(_a.AsSpan(n));
+                var dd = d * d;
+                var l = Vector256.Log((twoK * beta) + dd);
+                var lp = Vector256.Create<double>(_c.AsSpan(n)) + (a * Vector256.Create<double>(_logBeta.AsSpan(i))) - ((a + half) * l);
+                lp.CopyTo(_logp.AsSpan(i));
+                (l - Vector256.Create<double>(_log2K.AsSpan(n))).CopyTo(_nextLogBeta.AsSpan(i));
+                (beta + (dd / twoK)).CopyTo(_nextBeta.AsSpan(i));
+                vMax = Vector256.Max(vMax, lp);
+            }
+
+            for (var lane = 0; lane < Vector256<double>.Count; lane++)
+            {
+                maxLp = Math.Max(maxLp, vMax[lane]);
+            }
+        }
+
+        for (; i < active; i++)
+        {
+            var n = i + 1;
+            var d = x - _mu[i];
+            var l = Math.Log((_twoK[n] * _beta[i]) + (d * d));
+            var lp = _c[n] + (_a[n] * _logBeta[i]) - ((_a[n] + 0.5) * l);
+            _logp[i] = lp;
+            _nextLogBeta[i] = l - _log2K[n];
+            _nextBeta[i] = _beta[i] + ((d * d) / _twoK[n]);
+            maxLp = Math.Max(maxLp, lp);
+        }
+
+        return maxLp;
+    }
+
+    /// <summary>Each run's growth weight, mass · survival · exp(lp − max), into <c>_logp</c>; returns their sum.</summary>
+    private double Weights(int active, double maxLp, double survival)
+    {
+        var growth = 0.0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && active >= Vector256<double>.Count)
+        {
+            var vMax = Vector256.Create(maxLp);
+            var vSurvival = Vector256.Create(survival);
+            var sum = Vector256<double>.Zero;
+            for (; i <= active - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var w = Vector256.Create<double>(_mass.AsSpan(i)) * vSurvival * Vector256.Exp(Vector256.Create<double>(_logp.AsSpan(i)) - vMax);
+                w.CopyTo(_logp.AsSpan(i));
+                sum += w;
+            }
+
+            growth = Vector256.Sum(sum);
+        }
+
+        for (; i < active; i++)
+        {
+            var w = _mass[i] * survival * Math.Exp(_logp[i] - maxLp);
+            _logp[i] = w;
+            growth += w;
+        }
+
+        return growth;
     }
 
     /// <summary>ln Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9); measured within 3e-8 of the exact value, plenty for
