@@ -1,3 +1,4 @@
+using ShadowAgent.Core.Hashing;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Core.Records;
 using ShadowAgent.Features.Schema;
@@ -249,14 +250,8 @@ internal sealed class ConnectionAccumulator : IRecordSink
         return x * 0x2545F4914F6CDD1DUL;
     }
 
-    private static ulong Mix(ulong h)
-    {
-        // SplitMix64's finalizer over the hash with a constant of its own.
-        h ^= 0x9E3779B97F4A7C15UL;
-        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
-        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
-        return h ^ (h >> 31);
-    }
+    // SplitMix64's finalizer over the hash with a constant of its own.
+    private static ulong Mix(ulong h) => SplitMix64.Mix(h ^ 0x9E3779B97F4A7C15UL);
 
     private PaneState EventPane(long pane)
     {

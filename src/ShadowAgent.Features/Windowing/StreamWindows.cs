@@ -1,3 +1,4 @@
+using ShadowAgent.Core.Hashing;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Core.Records;
 using ShadowAgent.Core.Streams;
@@ -152,10 +153,7 @@ public sealed class StreamWindows : IRecordSinkFactory
         }
 
         // SplitMix64 over the fixed seed and the connection's ordinal: distinct, reproducible streams.
-        var z = seed + (0x9E3779B97F4A7C15UL * (ulong)Interlocked.Increment(ref _connectionsOpened));
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (z ^ (z >> 31)) | 1;
+        return SplitMix64.Mix(seed + (0x9E3779B97F4A7C15UL * (ulong)Interlocked.Increment(ref _connectionsOpened))) | 1;
     }
 
     internal long NowUnixMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
