@@ -87,19 +87,8 @@ internal sealed class KeyAccumulator(string field)
 
     private void AddHll(KeyProfile key, SketchTally tally)
     {
-        if (key.Hll.IsEmpty)
+        if (!tally.TryRead(key.Hll, HllSketch.Read, SketchTally.Hll, out var sketch))
         {
-            return;
-        }
-
-        HllSketch sketch;
-        try
-        {
-            sketch = HllSketch.Read(key.Hll.Span);
-        }
-        catch (FormatException)
-        {
-            tally.CountUndecodable(SketchTally.Hll);
             return;
         }
 
@@ -110,19 +99,8 @@ internal sealed class KeyAccumulator(string field)
 
     private void AddFrequent(KeyProfile key, SketchTally tally)
     {
-        if (key.FrequentItems.IsEmpty)
+        if (!tally.TryRead(key.FrequentItems, FrequentItemsSketch.Read, SketchTally.FrequentItems, out var sketch))
         {
-            return;
-        }
-
-        FrequentItemsSketch sketch;
-        try
-        {
-            sketch = FrequentItemsSketch.Read(key.FrequentItems.Span);
-        }
-        catch (FormatException)
-        {
-            tally.CountUndecodable(SketchTally.FrequentItems);
             return;
         }
 

@@ -31,19 +31,8 @@ internal sealed class NumericAccumulator(string field)
             _max = Math.Max(_max, summary.Max);
         }
 
-        if (summary.Ddsketch.IsEmpty)
+        if (!tally.TryRead(summary.Ddsketch, DDSketch.Read, SketchTally.DDSketch, out var sketch))
         {
-            return;
-        }
-
-        DDSketch sketch;
-        try
-        {
-            sketch = DDSketch.Read(summary.Ddsketch.Span);
-        }
-        catch (FormatException)
-        {
-            tally.CountUndecodable(SketchTally.DDSketch);
             return;
         }
 

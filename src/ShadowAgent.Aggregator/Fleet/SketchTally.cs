@@ -1,4 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using Google.Protobuf;
+
 namespace ShadowAgent.Aggregator.Fleet;
+
+/// <summary>Decodes a sketch from its wire bytes; throws <see cref="FormatException"/> when they are not one.</summary>
+internal delegate T SketchReader<T>(ReadOnlySpan<byte> bytes);
 
 /// <summary>Counts the sketches a merge had to leave out, so the answer says how much of the input it covers.</summary>
 internal sealed class SketchTally(Action<string>? onUndecodable)
@@ -20,4 +26,26 @@ internal sealed class SketchTally(Action<string>? onUndecodable)
     }
 
     public void CountIncompatible() => Incompatible++;
+
+    /// <summary>Decodes a profile's sketch bytes; false when there are none, or when they do not decode (counted).</summary>
+    public bool TryRead<T>(ByteString bytes, SketchReader<T> read, string kind, [NotNullWhen(true)] out T? sketch)
+        where T : class
+    {
+        sketch = null;
+        if (bytes.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            sketch = read(bytes.Span);
+            return true;
+        }
+        catch (FormatException)
+        {
+            CountUndecodable(kind);
+            return false;
+        }
+    }
 }
