@@ -6,14 +6,6 @@ namespace ShadowAgent.Aggregator.Tests;
 /// <summary>The fleet's volume forecast: per-window totals over hosts, fitted by the backtest-chosen forecaster.</summary>
 public sealed class FleetForecastTests
 {
-    private static async Task<JsonElement> GetJsonAsync(TestAggregator aggregator, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await aggregator.Http.GetAsync(new Uri(path, UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     private static async Task SendAsync(TestAggregator aggregator, string host, int windows, Func<int, ulong> records)
     {
         var (call, _) = await aggregator.ConnectAsync(Agents.Hello(host));
@@ -33,7 +25,7 @@ public sealed class FleetForecastTests
         await SendAsync(aggregator, "host-a", 240, w => (ulong)(100 * ((w % 12) + 1)));
         await SendAsync(aggregator, "host-b", 240, w => (ulong)(50 * ((w % 12) + 1)));
 
-        var forecast = await GetJsonAsync(aggregator, "/api/v1/fleet/streams/orders/forecast?horizon=6&level=0.95");
+        var forecast = await aggregator.GetJsonAsync("/api/v1/fleet/streams/orders/forecast?horizon=6&level=0.95");
 
         Assert.Equal(10_000, forecast.GetProperty("stepMs").GetInt64());
         Assert.Equal(240, forecast.GetProperty("historyWindows").GetInt32());
@@ -57,11 +49,11 @@ public sealed class FleetForecastTests
         await using var aggregator = await TestAggregator.StartAsync();
         await SendAsync(aggregator, "host-a", 3, _ => 100);
 
-        await GetJsonAsync(aggregator, "/api/v1/fleet/streams/orders/forecast", HttpStatusCode.Conflict);
-        await GetJsonAsync(aggregator, "/api/v1/fleet/streams/payments/forecast", HttpStatusCode.NotFound);
+        await aggregator.GetJsonAsync("/api/v1/fleet/streams/orders/forecast", HttpStatusCode.Conflict);
+        await aggregator.GetJsonAsync("/api/v1/fleet/streams/payments/forecast", HttpStatusCode.NotFound);
         foreach (var (query, parameter) in new[] { ("horizon=0", "horizon"), ("level=1.5", "level"), ("history=2", "history") })
         {
-            var problem = await GetJsonAsync(aggregator, $"/api/v1/fleet/streams/orders/forecast?{query}", HttpStatusCode.BadRequest);
+            var problem = await aggregator.GetJsonAsync($"/api/v1/fleet/streams/orders/forecast?{query}", HttpStatusCode.BadRequest);
             Assert.StartsWith(parameter, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
     }

@@ -18,19 +18,11 @@ public sealed class OperatorApiTests
         return aggregator;
     }
 
-    private static async Task<JsonElement> GetJsonAsync(TestAggregator aggregator, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await aggregator.Http.GetAsync(new Uri(path, UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     [Fact]
     public async Task Hosts_AfterIngest_ListsHostWithResourcesAndCounts()
     {
         await using var aggregator = await StartWithDataAsync();
-        var host = Assert.Single((await GetJsonAsync(aggregator, "/api/v1/hosts")).GetProperty("hosts").EnumerateArray());
+        var host = Assert.Single((await aggregator.GetJsonAsync("/api/v1/hosts")).GetProperty("hosts").EnumerateArray());
         Assert.Equal("host-a", host.GetProperty("id").GetString());
         Assert.Equal("host-a.example", host.GetProperty("name").GetString());
         Assert.False(host.GetProperty("connected").GetBoolean());
@@ -46,7 +38,7 @@ public sealed class OperatorApiTests
     public async Task Streams_AfterIngest_ListsDescriptorAndTotals()
     {
         await using var aggregator = await StartWithDataAsync();
-        var stream = Assert.Single((await GetJsonAsync(aggregator, "/api/v1/streams")).GetProperty("streams").EnumerateArray());
+        var stream = Assert.Single((await aggregator.GetJsonAsync("/api/v1/streams")).GetProperty("streams").EnumerateArray());
         Assert.Equal("host-a", stream.GetProperty("host").GetString());
         Assert.Equal("orders", stream.GetProperty("name").GetString());
         Assert.Equal("127.0.0.1:7410", stream.GetProperty("address").GetString());
@@ -61,17 +53,17 @@ public sealed class OperatorApiTests
     public async Task Profiles_LimitAndSince_NewestFirstWithSummaries()
     {
         await using var aggregator = await StartWithDataAsync();
-        var all = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles").EnumerateArray().ToList();
+        var all = (await aggregator.GetJsonAsync("/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles").EnumerateArray().ToList();
         Assert.Equal([30UL, 20UL, 10UL], all.Select(p => p.GetProperty("volume").GetProperty("records").GetUInt64()));
         var numeric = Assert.Single(all[0].GetProperty("numeric").EnumerateArray());
         Assert.Equal("latency_ms", numeric.GetProperty("field").GetString());
         Assert.Equal(250.5, numeric.GetProperty("max").GetDouble());
         Assert.Equal(3.0, all[0].GetProperty("volume").GetProperty("ratePerSecond").GetDouble());
 
-        var limited = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles?limit=1")).GetProperty("profiles");
+        var limited = (await aggregator.GetJsonAsync("/api/v1/streams/host-a/orders/profiles?limit=1")).GetProperty("profiles");
         Assert.Equal(30UL, Assert.Single(limited.EnumerateArray()).GetProperty("volume").GetProperty("records").GetUInt64());
 
-        var since = (await GetJsonAsync(aggregator, $"/api/v1/streams/host-a/orders/profiles?since={Agents.T0 + 10_000}")).GetProperty("profiles");
+        var since = (await aggregator.GetJsonAsync($"/api/v1/streams/host-a/orders/profiles?since={Agents.T0 + 10_000}")).GetProperty("profiles");
         Assert.Equal(2, since.GetArrayLength());
     }
 
@@ -83,7 +75,7 @@ public sealed class OperatorApiTests
     public async Task Profiles_BadQuery_Returns400Problem(string query)
     {
         await using var aggregator = await StartWithDataAsync();
-        var problem = await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles?" + query, HttpStatusCode.BadRequest);
+        var problem = await aggregator.GetJsonAsync("/api/v1/streams/host-a/orders/profiles?" + query, HttpStatusCode.BadRequest);
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.Contains(query.Split('=')[0], problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -94,7 +86,7 @@ public sealed class OperatorApiTests
     public async Task Profiles_Unknown_Returns404(string path, string detail)
     {
         await using var aggregator = await StartWithDataAsync();
-        var problem = await GetJsonAsync(aggregator, path, HttpStatusCode.NotFound);
+        var problem = await aggregator.GetJsonAsync(path, HttpStatusCode.NotFound);
         Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
@@ -102,6 +94,6 @@ public sealed class OperatorApiTests
     public async Task Healthz_Running_Ok()
     {
         await using var aggregator = await TestAggregator.StartAsync();
-        Assert.Equal("ok", (await GetJsonAsync(aggregator, "/healthz")).GetProperty("status").GetString());
+        Assert.Equal("ok", (await aggregator.GetJsonAsync("/healthz")).GetProperty("status").GetString());
     }
 }

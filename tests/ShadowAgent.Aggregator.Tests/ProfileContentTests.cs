@@ -56,21 +56,13 @@ public sealed class ProfileContentTests
         return (aggregator, profile);
     }
 
-    private static async Task<JsonElement> GetJsonAsync(TestAggregator aggregator, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await aggregator.Http.GetAsync(new Uri(path, UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     [Fact]
     public async Task Profiles_NewContent_ServedWithoutSketchBytes()
     {
         var (aggregator, sent) = await StartWithRichProfileAsync();
         await using var started = aggregator;
 
-        var profile = Assert.Single((await GetJsonAsync(aggregator, ProfilesPath)).GetProperty("profiles").EnumerateArray());
+        var profile = Assert.Single((await aggregator.GetJsonAsync(ProfilesPath)).GetProperty("profiles").EnumerateArray());
 
         Assert.Equal(3UL, profile.GetProperty("volume").GetProperty("lateRecords").GetUInt64());
         Assert.Equal(4UL, profile.GetProperty("volume").GetProperty("missingEventTime").GetUInt64());
@@ -122,7 +114,7 @@ public sealed class ProfileContentTests
         var (aggregator, sent) = await StartWithRichProfileAsync();
         await using var started = aggregator;
 
-        var profile = Assert.Single((await GetJsonAsync(aggregator, ProfilesPath + "?sketches=true")).GetProperty("profiles").EnumerateArray());
+        var profile = Assert.Single((await aggregator.GetJsonAsync(ProfilesPath + "?sketches=true")).GetProperty("profiles").EnumerateArray());
 
         var key = Assert.Single(profile.GetProperty("keys").EnumerateArray());
         var hll = key.GetProperty("hll").GetBytesFromBase64();
@@ -138,7 +130,7 @@ public sealed class ProfileContentTests
         var (aggregator, _) = await StartWithRichProfileAsync();
         await using var _a = aggregator;
 
-        var problem = await GetJsonAsync(aggregator, ProfilesPath + "?sketches=maybe", HttpStatusCode.BadRequest);
+        var problem = await aggregator.GetJsonAsync(ProfilesPath + "?sketches=maybe", HttpStatusCode.BadRequest);
 
         Assert.Equal("sketches 'maybe' must be true or false", problem.GetProperty("detail").GetString());
     }
@@ -149,7 +141,7 @@ public sealed class ProfileContentTests
         var (aggregator, _) = await StartWithRichProfileAsync();
         await using var _a = aggregator;
 
-        var stream = Assert.Single((await GetJsonAsync(aggregator, "/api/v1/streams")).GetProperty("streams").EnumerateArray());
+        var stream = Assert.Single((await aggregator.GetJsonAsync("/api/v1/streams")).GetProperty("streams").EnumerateArray());
 
         Assert.Equal(5_000, stream.GetProperty("hopMs").GetInt32());
         Assert.Equal("ts", stream.GetProperty("eventTimeField").GetString());

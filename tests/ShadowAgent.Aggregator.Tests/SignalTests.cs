@@ -22,14 +22,6 @@ public sealed class SignalTests
         return profile;
     }
 
-    private static async Task<JsonElement> GetJsonAsync(TestAggregator aggregator, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await aggregator.Http.GetAsync(new Uri(path, UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
     [Fact]
     public async Task ScoredProfiles_StoredAsSignals_ByStreamCriticality()
     {
@@ -51,7 +43,7 @@ public sealed class SignalTests
             await Agents.CloseAsync(call);
         }
 
-        var signals = (await GetJsonAsync(aggregator, "/api/v1/signals")).GetProperty("signals").EnumerateArray()
+        var signals = (await aggregator.GetJsonAsync("/api/v1/signals")).GetProperty("signals").EnumerateArray()
             .Select(s => (Stream: s.GetProperty("stream").GetString(), End: s.GetProperty("windowEndUnixMs").GetInt64(), Severity: s.GetProperty("severity").GetString()))
             .OrderBy(s => s.Stream, StringComparer.Ordinal).ThenBy(s => s.End)
             .ToList();
@@ -66,12 +58,12 @@ public sealed class SignalTests
             signals);
 
         // The profiles themselves serve the score and its causes.
-        var served = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles").EnumerateArray()
+        var served = (await aggregator.GetJsonAsync("/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles").EnumerateArray()
             .Single(p => p.GetProperty("windowEndUnixMs").GetInt64() == Agents.Profile(1).WindowEndUnixMs);
         Assert.Equal("medium", served.GetProperty("anomaly").GetProperty("severity").GetString());
         Assert.Equal("numeric.latency_ms.p99", served.GetProperty("anomaly").GetProperty("contributors")[0].GetProperty("feature").GetString());
 
-        var one = (await GetJsonAsync(aggregator, "/api/v1/signals?limit=1")).GetProperty("signals");
+        var one = (await aggregator.GetJsonAsync("/api/v1/signals?limit=1")).GetProperty("signals");
         Assert.Equal(1, one.GetArrayLength());
         Assert.Contains("numeric.latency_ms.p99 ewma", one[0].GetProperty("contributors").GetString(), StringComparison.Ordinal);
         Assert.Equal("host-a", one[0].GetProperty("host").GetString());
@@ -92,7 +84,7 @@ public sealed class SignalTests
             await Agents.CloseAsync(call);
         }
 
-        var forecast = (await GetJsonAsync(aggregator, "/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles")[0].GetProperty("forecast");
+        var forecast = (await aggregator.GetJsonAsync("/api/v1/streams/host-a/orders/profiles")).GetProperty("profiles")[0].GetProperty("forecast");
         Assert.Equal("ETS(A,N,A)", forecast.GetProperty("model").GetString());
         Assert.Equal(12u, forecast.GetProperty("period").GetUInt32());
         Assert.Equal([120.0, 130.0], forecast.GetProperty("points").EnumerateArray().Select(x => x.GetProperty("value").GetDouble()));
@@ -105,7 +97,7 @@ public sealed class SignalTests
     public async Task Signals_BadQuery_ProblemNamesTheParameter(string path, string parameter)
     {
         await using var aggregator = await TestAggregator.StartAsync();
-        var problem = await GetJsonAsync(aggregator, path, HttpStatusCode.BadRequest);
+        var problem = await aggregator.GetJsonAsync(path, HttpStatusCode.BadRequest);
         Assert.StartsWith(parameter, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 

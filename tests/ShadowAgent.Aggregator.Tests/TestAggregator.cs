@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -33,6 +35,15 @@ internal sealed class TestAggregator : IAsyncDisposable
     public HttpClient Http { get; }
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>GETs an API path, asserts the status (the body is in the message when it differs) and parses the JSON.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{path}: {response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
 
     public static string NewDirectory()
     {
