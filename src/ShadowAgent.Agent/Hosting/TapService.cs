@@ -1,17 +1,18 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ShadowAgent.Taps;
 using ShadowAgent.Taps.Sockets;
 
 namespace ShadowAgent.Agent.Hosting;
 
-/// <summary>Starts one socket tap per stream (listening before the host reports started) and drains them at stop.</summary>
+/// <summary>Starts one tap per stream (listening before the host reports started) and drains them at stop.</summary>
 internal sealed class TapService : IHostedService, IAsyncDisposable
 {
     private readonly AgentStreams _streams;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly List<SocketTap> _taps = [];
+    private readonly List<ITap> _taps = [];
 
     public TapService(AgentStreams streams, ILoggerFactory loggerFactory)
     {
@@ -20,8 +21,11 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
         _logger = loggerFactory.CreateLogger<TapService>();
     }
 
-    /// <summary>Where each stream's tap listens, in stream order (port 0 resolved to the bound port).</summary>
-    public IReadOnlyList<EndPoint> EndPoints => [.. _taps.Select(t => t.LocalEndPoint)];
+    /// <summary>Where each socket tap listens, in stream order (port 0 resolved to the bound port).</summary>
+    public IReadOnlyList<EndPoint> EndPoints => [.. _taps.OfType<SocketTap>().Select(t => t.LocalEndPoint)];
+
+    /// <summary>The running taps, in stream order.</summary>
+    public IReadOnlyList<ITap> Taps => _taps;
 
     /// <summary>
     /// Binds every tap. The program calls it before the host starts, so a tap that cannot bind is reported
@@ -37,11 +41,9 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
 
         foreach (var (options, windows) in _streams.Streams)
         {
-            var tap = SocketTap.Start(options, windows, _loggerFactory);
+            var tap = TapFactory.Start(options, windows, _loggerFactory);
             _taps.Add(tap);
-            var elapsedMs = StartClock.ElapsedMs;
-            var endPoint = tap.LocalEndPoint.ToString() ?? options.Tap.Address;
-            AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, endPoint, elapsedMs);
+            AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, tap.Source, StartClock.ElapsedMs);
         }
     }
 

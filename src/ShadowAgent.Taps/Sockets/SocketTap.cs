@@ -13,7 +13,7 @@ namespace ShadowAgent.Taps.Sockets;
 /// its own sink from the factory and its own fill and parse loops; connections beyond the limit are
 /// accepted and closed at once so producers fail fast instead of queueing in the kernel.
 /// </summary>
-public sealed class SocketTap : IAsyncDisposable
+public sealed class SocketTap : ITap
 {
     private const int ReceiveBufferBytes = 1024 * 1024;
     private const int ListenBacklog = 512;
@@ -47,6 +47,8 @@ public sealed class SocketTap : IAsyncDisposable
     public EndPoint LocalEndPoint { get; }
 
     public string StreamName => _stream.Name;
+
+    public string Source => LocalEndPoint.ToString() ?? _stream.Tap.Address;
 
     /// <summary>Connections whose parsing was cut short by the stop token (set once the stop aborts them).</summary>
     internal int AbortedConnections => Volatile.Read(ref _abortedConnections);

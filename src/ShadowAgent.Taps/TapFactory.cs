@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using ShadowAgent.Core.Records;
+using ShadowAgent.Core.Streams;
+using ShadowAgent.Taps.Sockets;
+
+namespace ShadowAgent.Taps;
+
+/// <summary>Starts the tap a stream's <see cref="TapOptions.Kind"/> names.</summary>
+public static class TapFactory
+{
+    /// <exception cref="InvalidOperationException">The tap cannot start; the message names the stream and the reason.</exception>
+    public static ITap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return stream.Tap.Kind switch
+        {
+            TapKinds.Tcp or TapKinds.Unix => SocketTap.Start(stream, sinks, loggerFactory),
+            _ => throw new InvalidOperationException($"Stream '{stream.Name}': unknown tap kind '{stream.Tap.Kind}'."),
+        };
+    }
+}
