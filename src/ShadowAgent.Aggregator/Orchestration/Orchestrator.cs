@@ -163,6 +163,7 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
         Decision decision;
         PolicyInputs inputs;
         ResizeCommand? command = null;
+        PendingOutcome? pending = null;
         var sent = false;
         lock (target.Gate)
         {
@@ -201,6 +202,8 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                 }
 
                 target.CommandedFrom[command.CommandId] = decision.FromCpuCores;
+                pending = new PendingOutcome(decision.Action, target.NowMs, o.DryRun, command.CommandId);
+                target.Pending.Add(pending);
                 _byCommand[command.CommandId] = target;
             }
         }
@@ -222,6 +225,7 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                     }
 
                     target.CommandedFrom.Remove(command.CommandId);
+                    target.Pending.Remove(pending!);
                 }
 
                 _byCommand.TryRemove(command.CommandId, out _);
@@ -245,11 +249,11 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                 var id = await _store.RecordDecisionAsync(new DecisionRecord(
                     target.Name, o.Host, inputs.NowMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), decision, inputs, o.DryRun, command, sent,
                     (long)elapsed.TotalMicroseconds), cancellationToken);
-                if (command is not null && sent)
+                if (pending is not null && sent)
                 {
                     lock (target.Gate)
                     {
-                        target.Pending.Add(new PendingOutcome(id, decision.Action, inputs.NowMs, o.DryRun, command.CommandId));
+                        pending.DecisionId = id;
                     }
                 }
             }
@@ -275,18 +279,18 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
             }
 
             settled = target.TakeSettled();
-            foreach (var (pending, reversed) in settled)
+            foreach (var (done, reversed) in settled)
             {
-                var outcome = pending.Finish(reversed);
+                var outcome = done.Finish(reversed);
                 string? learned = null;
-                if (!pending.DryRun && pending.Status == "applied")
+                if (!done.DryRun && done.Status == "applied")
                 {
                     var before = target.Learned;
-                    target.Learned = Learning.Adapt(before, pending.Action, outcome, target.Options, _options);
+                    target.Learned = Learning.Adapt(before, done.Action, outcome, target.Options, _options);
                     learned = Describe(before, target.Learned);
                 }
 
-                learnedChanged.Add((pending.DecisionId, outcome, learned));
+                learnedChanged.Add((done.DecisionId, outcome, learned));
             }
         }
 

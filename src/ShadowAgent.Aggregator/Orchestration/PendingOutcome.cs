@@ -1,9 +1,10 @@
 namespace ShadowAgent.Aggregator.Orchestration;
 
 /// <summary>A decision whose outcome is being measured until its settle time has passed.</summary>
-internal sealed class PendingOutcome(long decisionId, ScaleAction action, long atMs, bool dryRun, string? commandId)
+internal sealed class PendingOutcome(ScaleAction action, long atMs, bool dryRun, string? commandId)
 {
-    public long DecisionId { get; } = decisionId;
+    /// <summary>Set once the decision is recorded (the command is queued first, so a result may come before).</summary>
+    public long DecisionId { get; set; }
 
     public ScaleAction Action { get; } = action;
 

@@ -247,7 +247,8 @@ internal sealed class TargetRuntime
         for (var i = Pending.Count - 1; i >= 0; i--)
         {
             var p = Pending[i];
-            if (NowMs < p.AtMs + settle)
+            // Settled once a window ending after the settle time arrived, so every window inside it was counted.
+            if (NowMs <= p.AtMs + settle)
             {
                 continue;
             }
