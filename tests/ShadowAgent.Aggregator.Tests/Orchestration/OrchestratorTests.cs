@@ -83,6 +83,10 @@ public sealed class OrchestratorTests
         Assert.True(recorded.GetProperty("sent").GetBoolean());
         Assert.True(decision.GetProperty("latencyMs").GetDouble() >= 0);
         Assert.Equal(3, (await TargetAsync(aggregator)).GetProperty("cpuCores").GetDouble());
+
+        var metrics = await aggregator.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("shadow_aggregator_orchestrator_decision_duration_milliseconds_count{action=\"up\"} 1", metrics);
+        Assert.Contains("shadow_aggregator_orchestrator_command_results_total{status=\"applied\"} 1", metrics);
     }
 
     [Fact]
@@ -188,6 +192,11 @@ public sealed class OrchestratorTests
             query.CommandText = "SELECT status || '|' || message || '|' || host_id FROM commands WHERE command_id = 'operator-manual-1'";
             return query.ExecuteScalar() as string == "rejected|target outside the allowed roots|host-a";
         }, "the result stored");
+
+        // A result with nonsense values is recorded as it came and the stream goes on.
+        await agent.AnswerAsync(new ResizeCommand { CommandId = "" }, (Status)42, double.NaN, -1, "garbled");
+        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.5, limit: 2));
+        Assert.Equal(2, (await TargetAsync(aggregator)).GetProperty("cpuCores").GetDouble());
     }
 
     [Fact]
