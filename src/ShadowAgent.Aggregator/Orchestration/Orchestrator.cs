@@ -217,9 +217,16 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                 OrchestratorLog.NotSent(_logger, target.Name, o.Host, command.CommandId);
                 lock (target.Gate)
                 {
-                    // Nothing reached the agent: the target keeps its size.
+                    // Nothing reached the agent: the target keeps its size, and the next window may try again
+                    // (no cooldown or hourly count for a command that never left).
                     if (!o.DryRun)
                     {
+                        var last = target.Actions.FindLastIndex(a => a.Ms == inputs.NowMs && a.Action == decision.Action);
+                        if (last >= 0)
+                        {
+                            target.Actions.RemoveAt(last);
+                        }
+
                         target.CpuCores = decision.FromCpuCores;
                         target.MemoryBytes = decision.FromMemoryBytes > 0 ? decision.FromMemoryBytes : target.MemoryBytes;
                     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ShadowAgent.Aggregator.Hosting;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Protocol.V1;
@@ -209,6 +210,21 @@ public sealed class OrchestratorTests
         Assert.False(targets.GetProperty("enabled").GetBoolean());
         Assert.Equal(0, (await aggregator.GetJsonAsync("/api/v1/decisions")).GetProperty("decisions").GetArrayLength());
         Assert.False(agent.TryTakeCommand(out _));
+    }
+
+    [Fact]
+    public void Build_PackagedExampleConfig_IsValid()
+    {
+        var file = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../packaging/config/aggregator.json"));
+        Assert.True(File.Exists(file), file);
+        var directory = TestAggregator.NewDirectory();
+        using var app = AggregatorHost.Build(TestAggregator.Args(directory, "--config", file));
+        var orchestrator = app.Services.GetRequiredService<AggregatorOptions>().Orchestrator;
+        var web = Assert.Single(orchestrator.Targets).Value;
+        Assert.Equal("cgroup:shadow/web", web.Target);
+        Assert.Equal(["checkout"], web.WorkloadStreams);
+        Assert.True(web.DryRun);
+        Assert.Equal(TimeSpan.FromMinutes(5), web.CooldownDown);
     }
 
     [Theory]
