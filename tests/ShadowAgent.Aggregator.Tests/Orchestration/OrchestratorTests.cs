@@ -157,6 +157,30 @@ public sealed class OrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_AgentForecastKeepsMissing_PrefersForecasterWithLowerRealizedError()
+    {
+        await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:DryRun=true"));
+        await using var agent = await FakeAgent.ConnectAsync(aggregator);
+        // A steady 1000 records/s; the agent's forecaster keeps predicting 3000/s.
+        for (var w = 0; w < 6; w++)
+        {
+            await agent.SendAsync(FakeAgent.WorkloadProfile(w, rate: 1000, forecastRates: [3000, 3000, 3000, 3000, 3000, 3000]));
+        }
+
+        var target = await TargetAsync(aggregator);
+        var errors = target.GetProperty("learned").GetProperty("forecasterErrors");
+        Assert.Equal(5, errors.GetProperty("agent").GetProperty("samples").GetInt64());
+        Assert.True(errors.GetProperty("agent").GetProperty("error").GetDouble() > 1.5);
+        Assert.Equal(0, errors.GetProperty("seasonal_naive").GetProperty("error").GetDouble(), 9);
+        Assert.Equal("seasonal_naive", target.GetProperty("forecaster").GetString());
+        Assert.Equal(1000, target.GetProperty("forecastPeakRate").GetDouble(), 6);
+
+        // The first windows used the agent's forecast (nothing scored yet) and asked for more; the newest uses seasonal naive.
+        var decisions = (await aggregator.GetJsonAsync("/api/v1/decisions?target=web")).GetProperty("decisions");
+        Assert.Equal("agent", decisions[decisions.GetArrayLength() - 1].GetProperty("forecaster").GetString());
+    }
+
+    [Fact]
     public async Task Orchestrator_DryRun_SendsDryRunCommandAndKeepsSize()
     {
         await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:DryRun=true"));
