@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using ShadowAgent.Benchmarks.Detection;
 using ShadowAgent.Benchmarks.Models;
+using ShadowAgent.Benchmarks.Orchestration;
 using ShadowAgent.Benchmarks.Taps;
 
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
@@ -16,6 +17,11 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "detect-cost")
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-cost")
 {
     return ModelCostScenario.Run(args[2..]);
+}
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "decision-latency")
+{
+    return DecisionLatencyScenario.Run(args[2..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);

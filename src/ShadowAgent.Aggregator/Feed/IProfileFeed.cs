@@ -4,7 +4,11 @@ using ShadowAgent.Protocol.V1;
 namespace ShadowAgent.Aggregator.Feed;
 
 /// <summary>One profile just committed to the store.</summary>
-public sealed record StoredProfile(string HostId, string Stream, ShadowProfile Profile);
+public sealed record StoredProfile(string HostId, string Stream, ShadowProfile Profile)
+{
+    /// <summary>Stopwatch timestamp of the publication, right after the commit: where decision latency starts.</summary>
+    public long PublishedTimestamp { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+}
 
 /// <summary>Live feed of stored profiles, for the demo and later for the dashboard.</summary>
 public interface IProfileFeed

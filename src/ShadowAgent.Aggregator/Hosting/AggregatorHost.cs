@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Aggregator.Api;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Ingest;
+using ShadowAgent.Aggregator.Orchestration;
 using ShadowAgent.Aggregator.Signals;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
@@ -51,6 +52,7 @@ public static class AggregatorHost
         {
             builder.Configuration.GetSection(AggregatorOptions.Section).Bind(options);
             errors.AddRange(AggregatorOptionsValidator.Validate(options));
+            errors.AddRange(OrchestratorOptionsValidator.Validate(options.Orchestrator, builder.Configuration.GetSection(OrchestratorOptions.Section)));
         }
         catch (InvalidOperationException exception)
         {
@@ -86,6 +88,7 @@ public static class AggregatorHost
         services.AddSingleton<IProfileFeed>(sp => sp.GetRequiredService<ProfileFeed>());
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
+        services.AddOrchestration(options.Orchestrator);
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxBatchMessageBytes);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
@@ -98,6 +101,7 @@ public static class AggregatorHost
 
         app.MapGrpcService<AgentLinkService>();
         app.MapOperatorApi();
+        app.MapOrchestration();
         return app;
     }
 

@@ -29,6 +29,9 @@ public sealed class AggregatorOptions
     /// </summary>
     public Dictionary<string, string> StreamCriticality { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The orchestrator: targets it sizes, and the bounds of what it learns (Aggregator:Orchestrator).</summary>
+    public Orchestration.OrchestratorOptions Orchestrator { get; set; } = new();
+
     /// <summary>The database path after applying the defaults.</summary>
     public string ResolvedDatabasePath()
     {

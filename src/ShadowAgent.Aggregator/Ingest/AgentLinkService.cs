@@ -18,6 +18,7 @@ internal sealed class AgentLinkService(
     ProfileFeed feed,
     AggregatorMetrics metrics,
     AggregatorOptions options,
+    IEnumerable<ICommandResultHandler> resultHandlers,
     ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     public const uint ProtocolVersion = 1;
@@ -93,11 +94,18 @@ internal sealed class AgentLinkService(
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     await store.RecordHeartbeatAsync(connection.HostId, connection.SessionEpoch, message.Heartbeat, token);
                     break;
+                case AgentMessage.BodyOneofCase.CommandResult:
+                    foreach (var handler in resultHandlers)
+                    {
+                        await handler.OnCommandResultAsync(connection.HostId, message.CommandResult, token);
+                    }
+
+                    break;
                 case AgentMessage.BodyOneofCase.Hello:
                     throw new RpcException(new Status(StatusCode.FailedPrecondition, "hello may only be the first message"));
                 default:
-                    // Command and model results are consumed by the orchestrator (later); unknown kinds are
-                    // ignored as the contract's evolution rules require.
+                    // Model results are consumed by the model distribution; unknown kinds are ignored as the
+                    // contract's evolution rules require.
                     break;
             }
         }

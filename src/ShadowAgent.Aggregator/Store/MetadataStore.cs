@@ -319,6 +319,26 @@ internal sealed class MetadataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction on the writer connection, serialized with every other write,
+    /// for components that keep their own tables (the orchestrator's decisions, commands and learned parameters).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            var result = work(_connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var command in new[] { _upsertHost, _upsertDescribedStream, _ensureStream, _openSession, _insertProfile, _addStreamTotals, _advanceSession, _heartbeat, _disconnect })

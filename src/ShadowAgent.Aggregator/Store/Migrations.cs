@@ -108,6 +108,9 @@ internal static class Migrations
             );
             CREATE INDEX signals_by_window_end ON signals (window_end_ms);
             """),
+
+        // Orchestrator: decisions with their inputs and outcomes, the commands sent and their results, learned parameters.
+        (5, Orchestration.OrchestratorSchema.Name, Orchestration.OrchestratorSchema.Sql),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -1,0 +1,102 @@
+namespace ShadowAgent.Aggregator.Orchestration;
+
+/// <summary>
+/// How outcomes move a target's parameters, as pure functions. Each step is LearningRate × the parameter's bound
+/// range, and every result is clamped to the bounds in <see cref="OrchestratorOptions"/>.
+/// <list type="bullet">
+/// <item>After a scale-up that was still starved (SLO breach, throttling, pressure or utilization at the high
+/// threshold): more headroom, a larger high factor, and an earlier reactive threshold.</item>
+/// <item>After a scale-up that left the target idle (under UtilizationLow) or was undone: less headroom and a
+/// smaller high factor.</item>
+/// <item>After a scale-down that starved the target or was undone: a lower UtilizationLow (shrink less eagerly) and
+/// more headroom. After a scale-down that stayed comfortably idle: a slightly higher UtilizationLow.</item>
+/// </list>
+/// Dry runs, holds and changes the agent did not apply teach nothing: nothing changed.
+/// </summary>
+internal static class Learning
+{
+    /// <summary>Weight of the newest sample in the capacity model's moving average.</summary>
+    public const double CapacityAlpha = 0.1;
+
+    public static LearnedParameters Adapt(LearnedParameters learned, ScaleAction action, Outcome outcome, TargetOptions target, OrchestratorOptions bounds)
+    {
+        if (action == ScaleAction.Hold || (outcome.Windows == 0 && !outcome.Undone && outcome.SloBreaches == 0))
+        {
+            return learned;
+        }
+
+        var rate = bounds.LearningRate;
+        var headroomStep = rate * (bounds.MaxHeadroom - bounds.MinHeadroom);
+        var factorStep = rate * (bounds.MaxHighFactor - bounds.MinHighFactor);
+        var highStep = rate * (bounds.MaxUtilizationHigh - bounds.MinUtilizationHigh);
+        var lowStep = rate * (bounds.MaxUtilizationLow - bounds.MinUtilizationLow);
+        var starved = outcome.SloBreaches > 0
+            || (outcome.MaxThrottledRatio is { } throttled && target.ThrottlingThreshold > 0 && throttled >= target.ThrottlingThreshold)
+            || (outcome.MaxPressure is { } pressure && target.PressureThreshold > 0 && pressure >= target.PressureThreshold)
+            || (outcome.MeanUtilization is { } busy && busy >= learned.UtilizationHigh);
+        var idle = !starved && outcome.MeanUtilization is { } util && util < learned.UtilizationLow;
+
+        var next = learned;
+        if (action == ScaleAction.Up)
+        {
+            if (starved)
+            {
+                next = next with
+                {
+                    Headroom = learned.Headroom + headroomStep,
+                    HighFactor = learned.HighFactor + factorStep,
+                    UtilizationHigh = learned.UtilizationHigh - highStep,
+                };
+            }
+            else if (idle || outcome.Undone)
+            {
+                next = next with { Headroom = learned.Headroom - headroomStep, HighFactor = learned.HighFactor - factorStep };
+            }
+        }
+        else if (starved || outcome.Undone)
+        {
+            next = next with { UtilizationLow = learned.UtilizationLow - lowStep, Headroom = learned.Headroom + headroomStep };
+        }
+        else if (idle)
+        {
+            next = next with { UtilizationLow = learned.UtilizationLow + (lowStep / 2) };
+        }
+
+        if (next == learned)
+        {
+            return learned;
+        }
+
+        next = Clamp(next, bounds);
+        // UtilizationLow stays below UtilizationHigh whatever the steps did.
+        if (next.UtilizationLow >= next.UtilizationHigh)
+        {
+            next = next with { UtilizationLow = Math.Max(bounds.MinUtilizationLow, next.UtilizationHigh - 0.05) };
+        }
+
+        return next == learned ? learned : next with { Adaptations = learned.Adaptations + 1 };
+    }
+
+    /// <summary>
+    /// The capacity model after one window: the records per second one core served, from the workload's rate and the
+    /// probe's cores used (windows with almost no CPU or no records say nothing and are skipped).
+    /// </summary>
+    public static LearnedParameters ObserveCapacity(LearnedParameters learned, double workloadRate, double coresUsed)
+    {
+        if (!(coresUsed >= 0.01) || !(workloadRate > 0) || !double.IsFinite(workloadRate / coresUsed))
+        {
+            return learned;
+        }
+
+        var sample = workloadRate / coresUsed;
+        return learned with { RecordsPerCoreSecond = learned.RecordsPerCoreSecond + (CapacityAlpha * (sample - learned.RecordsPerCoreSecond)) };
+    }
+
+    public static LearnedParameters Clamp(LearnedParameters p, OrchestratorOptions b) => p with
+    {
+        Headroom = Math.Clamp(p.Headroom, b.MinHeadroom, b.MaxHeadroom),
+        HighFactor = Math.Clamp(p.HighFactor, b.MinHighFactor, b.MaxHighFactor),
+        UtilizationHigh = Math.Clamp(p.UtilizationHigh, b.MinUtilizationHigh, b.MaxUtilizationHigh),
+        UtilizationLow = Math.Clamp(p.UtilizationLow, b.MinUtilizationLow, b.MaxUtilizationLow),
+    };
+}

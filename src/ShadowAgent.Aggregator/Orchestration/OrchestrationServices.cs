@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ShadowAgent.Aggregator.Ingest;
+using ShadowAgent.Aggregator.Keda;
+
+namespace ShadowAgent.Aggregator.Orchestration;
+
+/// <summary>Registers the orchestrator, its store and API, and the KEDA external scaler.</summary>
+internal static class OrchestrationServices
+{
+    public static IServiceCollection AddOrchestration(this IServiceCollection services, OrchestratorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<OrchestratorStore>();
+        services.AddSingleton<OrchestratorMetrics>();
+        services.AddSingleton<Orchestrator>();
+        // Registered whether or not the orchestrator is enabled: every CommandResult an agent sends is recorded.
+        services.AddSingleton<ICommandResultHandler>(sp => sp.GetRequiredService<Orchestrator>());
+        services.AddHostedService(sp => sp.GetRequiredService<Orchestrator>());
+        services.AddSingleton<PredictedVolume>();
+        return services;
+    }
+
+    public static WebApplication MapOrchestration(this WebApplication app)
+    {
+        app.MapGrpcService<KedaExternalScaler>();
+        app.MapOrchestratorApi();
+        return app;
+    }
+}

@@ -1,0 +1,111 @@
+using ShadowAgent.Aggregator.Orchestration;
+
+namespace ShadowAgent.Aggregator.Tests.Orchestration;
+
+public sealed class LearningTests
+{
+    private static readonly OrchestratorOptions Bounds = new();
+    private static readonly TargetOptions Target = PolicyData.Target();
+
+    private static LearnedParameters Start => LearnedParameters.From(Target);
+
+    [Fact]
+    public void Adapt_BreachAfterScaleUp_MoreHeadroomLargerFactorEarlierThreshold()
+    {
+        var next = Learning.Adapt(Start, ScaleAction.Up, new Outcome(6, 0.6, 0.0, 2, SloBreaches: 2, Undone: false), Target, Bounds);
+        Assert.True(next.Headroom > Start.Headroom, $"headroom {next.Headroom}");
+        Assert.True(next.HighFactor > Start.HighFactor, $"high factor {next.HighFactor}");
+        Assert.True(next.UtilizationHigh < Start.UtilizationHigh, $"utilization high {next.UtilizationHigh}");
+        Assert.Equal(1, next.Adaptations);
+    }
+
+    [Fact]
+    public void Adapt_IdleAfterScaleUp_LessHeadroomSmallerFactor()
+    {
+        var next = Learning.Adapt(Start, ScaleAction.Up, new Outcome(6, 0.1, 0.0, 1, 0, false), Target, Bounds);
+        Assert.True(next.Headroom < Start.Headroom);
+        Assert.True(next.HighFactor < Start.HighFactor);
+        Assert.Equal(Start.UtilizationHigh, next.UtilizationHigh);
+    }
+
+    [Fact]
+    public void Adapt_ScaleDownUndoneOrStarved_ShrinksLessEagerly()
+    {
+        var undone = Learning.Adapt(Start, ScaleAction.Down, new Outcome(6, 0.5, 0.0, 1, 0, Undone: true), Target, Bounds);
+        Assert.True(undone.UtilizationLow < Start.UtilizationLow);
+        Assert.True(undone.Headroom > Start.Headroom);
+
+        var throttled = Learning.Adapt(Start, ScaleAction.Down, new Outcome(6, 0.5, 0.3, 1, 0, false), Target, Bounds);
+        Assert.True(throttled.UtilizationLow < Start.UtilizationLow);
+    }
+
+    [Fact]
+    public void Adapt_ScaleDownStillIdle_ShrinksMoreEagerly()
+    {
+        var next = Learning.Adapt(Start, ScaleAction.Down, new Outcome(6, 0.1, 0.0, 1, 0, false), Target, Bounds);
+        Assert.True(next.UtilizationLow > Start.UtilizationLow);
+    }
+
+    [Fact]
+    public void Adapt_HoldOrNothingMeasured_LearnsNothing()
+    {
+        Assert.Equal(Start, Learning.Adapt(Start, ScaleAction.Hold, new Outcome(6, 0.1, 0, 0, 5, true), Target, Bounds));
+        Assert.Equal(Start, Learning.Adapt(Start, ScaleAction.Up, new Outcome(0, null, null, null, 0, false), Target, Bounds));
+    }
+
+    [Fact]
+    public void Adapt_RepeatedOutcomes_StayWithinBounds()
+    {
+        var starved = Start;
+        var idle = Start;
+        var loosened = Start;
+        for (var i = 0; i < 100; i++)
+        {
+            starved = Learning.Adapt(starved, ScaleAction.Up, new Outcome(6, 0.95, 0.5, 50, 3, false), Target, Bounds);
+            idle = Learning.Adapt(idle, ScaleAction.Up, new Outcome(6, 0.01, 0, 0, 0, false), Target, Bounds);
+            loosened = Learning.Adapt(loosened, ScaleAction.Down, new Outcome(6, 0.01, 0, 0, 0, false), Target, Bounds);
+        }
+
+        Assert.Equal(Bounds.MaxHeadroom, starved.Headroom, 9);
+        Assert.Equal(Bounds.MaxHighFactor, starved.HighFactor, 9);
+        Assert.Equal(Bounds.MinUtilizationHigh, starved.UtilizationHigh, 9);
+        Assert.Equal(Bounds.MinHeadroom, idle.Headroom, 9);
+        Assert.Equal(Bounds.MinHighFactor, idle.HighFactor, 9);
+        Assert.Equal(Bounds.MaxUtilizationLow, loosened.UtilizationLow, 9);
+        Assert.True(loosened.UtilizationLow < loosened.UtilizationHigh);
+    }
+
+    [Fact]
+    public void ObserveCapacity_ServedRate_MovesTowardRecordsPerCore()
+    {
+        var learned = Start; // 1000 records/s per core configured
+        for (var i = 0; i < 200; i++)
+        {
+            learned = Learning.ObserveCapacity(learned, workloadRate: 3000, coresUsed: 1.5);
+        }
+
+        Assert.Equal(2000, learned.RecordsPerCoreSecond, 0);
+        Assert.Equal(learned, Learning.ObserveCapacity(learned, 3000, 0)); // an idle probe says nothing
+    }
+
+    [Fact]
+    public void Choose_LowerRealizedError_Wins()
+    {
+        var scores = new ForecasterScores();
+        string[] all = [ForecasterScores.Agent, ForecasterScores.Aggregator, ForecasterScores.SeasonalNaive];
+        Assert.Equal(ForecasterScores.Agent, scores.Choose(all)); // no scores yet: preference
+
+        var random = new Random(7);
+        for (var i = 0; i < 50; i++)
+        {
+            var actual = 1000 + random.Next(-50, 50);
+            scores.Record(ForecasterScores.Agent, actual, actual * 1.3);
+            scores.Record(ForecasterScores.Aggregator, actual, actual * 1.02);
+            scores.Record(ForecasterScores.SeasonalNaive, actual, actual * 0.8);
+        }
+
+        Assert.Equal(ForecasterScores.Aggregator, scores.Choose(all));
+        Assert.Equal(ForecasterScores.SeasonalNaive, scores.Choose([ForecasterScores.Agent, ForecasterScores.SeasonalNaive]));
+        Assert.InRange(scores.Scores[ForecasterScores.Aggregator].Error, 0.0, 0.03);
+    }
+}

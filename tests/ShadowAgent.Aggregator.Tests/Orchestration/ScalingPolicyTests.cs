@@ -1,0 +1,201 @@
+using ShadowAgent.Aggregator.Orchestration;
+
+namespace ShadowAgent.Aggregator.Tests.Orchestration;
+
+public sealed class ScalingPolicyTests
+{
+    [Fact]
+    public void Decide_NothingFires_HoldsWithoutTriggers()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet());
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Empty(decision.Triggers);
+        Assert.Null(decision.Blocked);
+        Assert.Equal(2, decision.ToCpuCores);
+    }
+
+    [Fact]
+    public void Decide_AnomalyOverThreshold_ScalesUpByHighFactor()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { AnomalyScore = 0.995, AnomalyStream = "orders" });
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(3, decision.ToCpuCores); // 2 × 1.5
+        var trigger = Assert.Single(decision.Triggers);
+        Assert.Equal("anomaly", trigger.Rule);
+        Assert.Equal("anomaly.score[orders]", trigger.Input);
+        Assert.Equal(0.995, trigger.Value);
+        Assert.Equal("AnomalyThreshold", trigger.Threshold);
+        Assert.Equal(0.99, trigger.Limit);
+    }
+
+    [Fact]
+    public void Decide_ForecastOverCapacity_ScalesToForecastWithHeadroom()
+    {
+        // Capacity 2000/s, threshold 0.8 → 1600/s. Forecast 2500/s needs 2500 × 1.2 / 1000 = 3 cores.
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { ForecastPeakRate = 2500 });
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(3, decision.ToCpuCores);
+        var trigger = Assert.Single(decision.Triggers);
+        Assert.Equal("forecast_over_capacity", trigger.Rule);
+        Assert.Equal(2500, trigger.Value);
+        Assert.Equal(1600, trigger.Limit);
+        Assert.Equal("agent", decision.Forecaster);
+    }
+
+    [Fact]
+    public void Decide_ForecastOverHighVolume_ScalesUpEvenWithinCapacity()
+    {
+        var target = PolicyData.Target(t => t.HighVolumeThreshold = 1200);
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { ForecastPeakRate = 1500 }, target);
+        Assert.Equal(ScaleAction.Hold, decision.Action); // 1500 × 1.2 / 1000 = 1.8 cores < 2: already sized
+        Assert.Equal("forecast_high_volume", Assert.Single(decision.Triggers).Rule);
+
+        var bigger = PolicyData.Decide(PolicyData.Quiet() with { ForecastPeakRate = 1550, CurrentCpuCores = 1 }, target);
+        Assert.Equal(ScaleAction.Up, bigger.Action);
+        Assert.Equal(1.86, bigger.ToCpuCores);
+    }
+
+    [Theory]
+    [InlineData(0.85, 0.0, 1.0, "utilization_high")]
+    [InlineData(0.5, 0.2, 1.0, "throttling")]
+    [InlineData(0.5, 0.0, 35.0, "cpu_pressure")]
+    public void Decide_ReactiveSignal_ScalesUpByHighFactor(double utilization, double throttled, double pressure, string rule)
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { CpuUtilization = utilization, ThrottledRatio = throttled, CpuPressure = pressure });
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(3, decision.ToCpuCores);
+        Assert.Equal(rule, Assert.Single(decision.Triggers).Rule);
+    }
+
+    [Fact]
+    public void Decide_ShadowDroppingRecords_ScalesUp()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { ShadowDropShare = 0.05 });
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal("shadow_degraded", Assert.Single(decision.Triggers).Rule);
+    }
+
+    [Fact]
+    public void Decide_UpOverMaximum_ClampedAndAtMaximumHolds()
+    {
+        var up = PolicyData.Decide(PolicyData.Quiet(cores: 6) with { AnomalyScore = 1 });
+        Assert.Equal(8, up.ToCpuCores);
+
+        var atMax = PolicyData.Decide(PolicyData.Quiet(cores: 8) with { AnomalyScore = 1 });
+        Assert.Equal(ScaleAction.Hold, atMax.Action);
+        Assert.Equal("bound", atMax.Blocked);
+        Assert.Equal("MaxCpuCores", atMax.Triggers[^1].Threshold);
+    }
+
+    [Fact]
+    public void Decide_UpWithinCooldown_HoldsNamingCooldown()
+    {
+        var inputs = PolicyData.Quiet() with { AnomalyScore = 1, LastUpMs = 10_000_000 - 30_000 };
+        var decision = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Equal("cooldown_up", decision.Blocked);
+        Assert.Equal(30_000, decision.Triggers[^1].Value);
+
+        // A scale-down does not hold back an urgent scale-up.
+        Assert.Equal(ScaleAction.Up, PolicyData.Decide(PolicyData.Quiet() with { AnomalyScore = 1, LastDownMs = 10_000_000 - 30_000 }).Action);
+    }
+
+    [Fact]
+    public void Decide_ActionsPerHourSpent_Holds()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { AnomalyScore = 1, ActionsLastHour = 6 });
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Equal("max_actions_per_hour", decision.Blocked);
+    }
+
+    [Fact]
+    public void Decide_LowForecast_ScalesDownOnlyAfterHysteresisAndConservatively()
+    {
+        // Capacity 4000/s (4 cores), downscale threshold 0.4 → 1600/s; forecast 500/s needs 0.6 cores, but one step
+        // removes at most 25%: 4 → 3.
+        var inputs = PolicyData.Quiet(cores: 4) with { ForecastPeakRate = 500, CpuUtilization = 0.1 };
+        var first = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Hold, first.Action);
+        Assert.Equal("hysteresis", first.Blocked);
+        Assert.Equal(1, first.LowWindows);
+        var second = PolicyData.Decide(inputs with { LowWindows = first.LowWindows });
+        Assert.Equal(2, second.LowWindows);
+        Assert.Equal(ScaleAction.Hold, second.Action);
+        var third = PolicyData.Decide(inputs with { LowWindows = second.LowWindows });
+        Assert.Equal(ScaleAction.Down, third.Action);
+        Assert.Equal(3, third.ToCpuCores);
+        Assert.Contains(third.Triggers, t => t.Rule == "forecast_under_capacity" && t.Limit == 1600);
+        Assert.Contains(third.Triggers, t => t.Rule == "utilization_low");
+    }
+
+    [Fact]
+    public void Decide_LowForecastButBusy_DoesNotScaleDown()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet(cores: 4) with { ForecastPeakRate = 500, CpuUtilization = 0.5, LowWindows = 5 });
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Equal("utilization", decision.Blocked);
+        Assert.Equal(0, decision.LowWindows);
+    }
+
+    [Fact]
+    public void Decide_DownWithinCooldownOfAnyAction_Holds()
+    {
+        var inputs = PolicyData.Quiet(cores: 4) with { ForecastPeakRate = 500, CpuUtilization = 0.1, LowWindows = 5, LastUpMs = 10_000_000 - 60_000 };
+        var decision = PolicyData.Decide(inputs);
+        Assert.Equal("cooldown_down", decision.Blocked);
+    }
+
+    [Fact]
+    public void Decide_LowVolumeThreshold_ScalesDownToMinimum()
+    {
+        var target = PolicyData.Target(t => t.LowVolumeThreshold = 100);
+        var inputs = PolicyData.Quiet(cores: 0.6) with { ForecastPeakRate = 50, CpuUtilization = 0.05, LowWindows = 2 };
+        var decision = PolicyData.Decide(inputs, target);
+        Assert.Equal(ScaleAction.Down, decision.Action);
+        Assert.Equal(0.5, decision.ToCpuCores); // floor 0.45 clamped to MinCpuCores
+        Assert.Contains(decision.Triggers, t => t.Rule == "forecast_low_volume");
+
+        var atMin = PolicyData.Decide(inputs with { CurrentCpuCores = 0.5 }, target);
+        Assert.Equal(ScaleAction.Hold, atMin.Action);
+        Assert.Equal("bound", atMin.Blocked);
+    }
+
+    [Fact]
+    public void Decide_Criticality_CriticalKeepsMoreHeadroomAndWaitsLonger()
+    {
+        var inputs = PolicyData.Quiet(cores: 1) with { ForecastPeakRate = 1000 };
+        Assert.Equal(1.2, PolicyData.Decide(inputs).ToCpuCores);
+        Assert.Equal(1.3, PolicyData.Decide(inputs, PolicyData.Target(t => t.Criticality = "critical")).ToCpuCores);
+        Assert.Equal(1.15, PolicyData.Decide(inputs, PolicyData.Target(t => t.Criticality = "low")).ToCpuCores);
+
+        var low = PolicyData.Quiet(cores: 4) with { ForecastPeakRate = 500, CpuUtilization = 0.1, LowWindows = 3 };
+        var critical = PolicyData.Target(t => t.Criticality = "critical");
+        Assert.Equal("hysteresis", PolicyData.Decide(low, critical).Blocked); // needs 6 windows
+        var down = PolicyData.Decide(low with { LowWindows = 5 }, critical);
+        Assert.Equal(ScaleAction.Down, down.Action);
+        Assert.Equal(3.5, down.ToCpuCores); // half the step: 12.5%
+    }
+
+    [Fact]
+    public void Decide_MemoryUtilizationHigh_GrowsMemoryWithinBounds()
+    {
+        var target = PolicyData.Target(t =>
+        {
+            t.MinMemoryBytes = 256L << 20;
+            t.MaxMemoryBytes = 1L << 30;
+        });
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { CurrentMemoryBytes = 512L << 20, MemoryUtilization = 0.95 }, target);
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(768L << 20, decision.ToMemoryBytes);
+        Assert.Equal(2, decision.ToCpuCores);
+        Assert.Equal("memory_high", Assert.Single(decision.Triggers).Rule);
+    }
+
+    [Fact]
+    public void Decide_NoForecast_ReactiveOnly()
+    {
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { ForecastPeakRate = null, Forecaster = null });
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Equal("", decision.Forecaster);
+    }
+}
