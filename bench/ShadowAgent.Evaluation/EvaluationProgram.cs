@@ -15,11 +15,12 @@ internal static class EvaluationProgram
 {
     private const string Usage = """
         usage: ShadowAgent.Evaluation [--data <nab dir>] [--set Option=value ...] [--oracle none|null|window-start]
-                                      [--per-series] [--results <dir>]
+                                      [--per-series] [--leave-one-out] [--diagnose] [--results <dir>]
           --data        NAB corpus: family/*.csv and combined_windows.json (default: ../shared/data/nab from the repo root)
           --set         override a DetectionOptions setting (global, for every series), e.g. --set QuietPeriod=200
           --oracle      score a reference detector instead: null (never fires) or window-start (fires on each window's first row)
           --per-series  print each series' raw standard score and counts
+          --leave-one-out  per family: the thresholds fitted on the other families, applied to it
           --diagnose    print, per series, the best score inside each window and the top scores outside
           --results     write each series' timestamp,value,anomaly_score files under this folder
         """;
@@ -30,6 +31,7 @@ internal static class EvaluationProgram
         var oracle = "none";
         var perSeries = false;
         var diagnose = false;
+        var leaveOneOut = false;
         var options = new DetectionOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -46,6 +48,9 @@ internal static class EvaluationProgram
                     break;
                 case "--per-series":
                     perSeries = true;
+                    break;
+                case "--leave-one-out":
+                    leaveOneOut = true;
                     break;
                 case "--diagnose":
                     diagnose = true;
@@ -82,6 +87,12 @@ internal static class EvaluationProgram
 
         var report = NabReport.Build(series);
         report.Print(Console.Out, perSeries);
+        NabFamilies.PrintPerFamily(Console.Out, report);
+        if (leaveOneOut)
+        {
+            NabFamilies.PrintLeaveOneOut(Console.Out, series);
+        }
+
         if (diagnose)
         {
             NabDiagnostics.Print(Console.Out, series, report.Profiles[0].Threshold);
