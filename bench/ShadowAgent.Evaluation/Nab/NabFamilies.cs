@@ -87,6 +87,28 @@ internal static class NabFamilies
         }
     }
 
+    /// <summary>The candidate (a scored corpus per setting combination) with the best standard score on the
+    /// <paramref name="training"/> series, its threshold fitted on them too.</summary>
+    public static (IReadOnlyList<NabSeries> Corpus, string Choice) Choose(IReadOnlyList<(string Choice, IReadOnlyList<NabSeries> Corpus)> candidates, IReadOnlyList<int> training)
+    {
+        var best = candidates[0];
+        var bestScore = double.NegativeInfinity;
+        foreach (var candidate in candidates)
+        {
+            var part = training.Select(i => candidate.Corpus[i]).ToList();
+            var sweeps = part.Select(NabScorer.Sweep).ToList();
+            var (_, raw) = NabScorer.Optimize(part, sweeps, NabProfile.Standard);
+            var score = NabScorer.Normalize(raw, NabScorer.NullScore(part, sweeps, NabProfile.Standard), NabScorer.PerfectScore(part, NabProfile.Standard));
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = candidate;
+            }
+        }
+
+        return (best.Corpus, string.Create(CultureInfo.InvariantCulture, $"chose {best.Choice} ({bestScore:F2} on the others)"));
+    }
+
     private static string Text(FamilyResult r) =>
         double.IsNaN(r.Normalized) ? string.Create(CultureInfo.InvariantCulture, $"{r.Raw,7:F2}r") : string.Create(CultureInfo.InvariantCulture, $"{r.Normalized,8:F2}");
 }
