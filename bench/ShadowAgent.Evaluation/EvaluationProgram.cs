@@ -15,11 +15,14 @@ internal static class EvaluationProgram
 {
     private const string Usage = """
         usage: ShadowAgent.Evaluation [--data <nab dir>] [--set Option=value ...] [--oracle none|null|window-start]
-                                      [--per-series] [--results <dir>]
+                                      [--per-series] [--leave-one-out [--grid Option=a|b ...]] [--diagnose] [--results <dir>]
           --data        NAB corpus: family/*.csv and combined_windows.json (default: ../shared/data/nab from the repo root)
           --set         override a DetectionOptions setting (global, for every series), e.g. --set QuietPeriod=200
           --oracle      score a reference detector instead: null (never fires) or window-start (fires on each window's first row)
           --per-series  print each series' raw standard score and counts
+          --leave-one-out  per family: the thresholds fitted on the other families, applied to it
+          --grid        with --leave-one-out, also choose this setting on the other families, e.g.
+                        --grid RecordWeight=1|2|3 (repeatable: every combination is scored)
           --diagnose    print, per series, the best score inside each window and the top scores outside
           --results     write each series' timestamp,value,anomaly_score files under this folder
         """;
@@ -30,6 +33,8 @@ internal static class EvaluationProgram
         var oracle = "none";
         var perSeries = false;
         var diagnose = false;
+        var leaveOneOut = false;
+        var grid = new List<(string Name, string[] Values)>();
         var options = new DetectionOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -46,6 +51,19 @@ internal static class EvaluationProgram
                     break;
                 case "--per-series":
                     perSeries = true;
+                    break;
+                case "--leave-one-out":
+                    leaveOneOut = true;
+                    break;
+                case "--grid" when i + 1 < args.Length:
+                    var axis = args[++i].Split('=', 2);
+                    if (axis.Length != 2 || axis[1].Length == 0)
+                    {
+                        Console.Error.WriteLine($"--grid {args[i]}: expected Option=value1|value2|...");
+                        return 2;
+                    }
+
+                    grid.Add((axis[0], axis[1].Split('|')));
                     break;
                 case "--diagnose":
                     diagnose = true;
@@ -82,6 +100,28 @@ internal static class EvaluationProgram
 
         var report = NabReport.Build(series);
         report.Print(Console.Out, perSeries);
+        NabFamilies.PrintPerFamily(Console.Out, report);
+        if (leaveOneOut)
+        {
+            var candidates = new List<(string Choice, IReadOnlyList<NabSeries> Corpus)>();
+            foreach (var combination in Combinations(grid))
+            {
+                var candidate = Clone(options);
+                foreach (var assignment in combination)
+                {
+                    if (!TrySet(candidate, assignment, out var error))
+                    {
+                        Console.Error.WriteLine(error);
+                        return 2;
+                    }
+                }
+
+                candidates.Add((string.Join(" ", combination), Evaluate(corpus, candidate, oracle)));
+            }
+
+            NabFamilies.PrintLeaveOneOut(Console.Out, series, grid.Count == 0 ? null : training => NabFamilies.Choose(candidates, training));
+        }
+
         if (diagnose)
         {
             NabDiagnostics.Print(Console.Out, series, report.Profiles[0].Threshold);
@@ -150,6 +190,28 @@ internal static class EvaluationProgram
         }
 
         _ = corpus;
+    }
+
+    private static IEnumerable<List<string>> Combinations(List<(string Name, string[] Values)> grid)
+    {
+        IEnumerable<List<string>> result = [[]];
+        foreach (var (name, values) in grid)
+        {
+            result = result.SelectMany(prefix => values.Select(v => new List<string>(prefix) { $"{name}={v}" })).ToList();
+        }
+
+        return result;
+    }
+
+    private static DetectionOptions Clone(DetectionOptions options)
+    {
+        var copy = new DetectionOptions();
+        foreach (var property in typeof(DetectionOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            property.SetValue(copy, property.GetValue(options));
+        }
+
+        return copy;
     }
 
     private static bool TrySet(DetectionOptions options, string assignment, out string error)

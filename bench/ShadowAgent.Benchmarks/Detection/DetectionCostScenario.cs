@@ -22,7 +22,8 @@ internal static class DetectionCostScenario
         [
             ("Default (first run: JIT tiering)", DetectorKinds.Default), ("All", DetectorKinds.All), ("Ewma", DetectorKinds.Ewma),
             ("Seasonal", DetectorKinds.Seasonal), ("Cusum", DetectorKinds.Cusum), ("Bocpd", DetectorKinds.Bocpd),
-            ("RobustZScore", DetectorKinds.RobustZScore), ("Default", DetectorKinds.Default),
+            ("RobustZScore", DetectorKinds.RobustZScore), ("Record", DetectorKinds.Record), ("Context", DetectorKinds.Context),
+            ("Default", DetectorKinds.Default),
         ];
         foreach (var (label, kinds) in runs)
         {

@@ -10,6 +10,8 @@ public enum DetectorKinds
     Seasonal = 4,
     Cusum = 8,
     Bocpd = 16,
-    All = RobustZScore | Ewma | Seasonal | Cusum | Bocpd,
-    Default = Ewma | Seasonal | Cusum | Bocpd,
+    Context = 32,
+    Record = 64,
+    All = RobustZScore | Ewma | Seasonal | Cusum | Bocpd | Context | Record,
+    Default = Ewma | Seasonal | Cusum | Bocpd | Record,
 }

@@ -7,8 +7,11 @@ namespace ShadowAgent.Detection.Ensemble;
 /// The detector set over one series and the ensemble that turns their raw statistics into one anomaly score
 /// in [0, 1] per value. Each detector's statistic is calibrated against that detector's own recent history
 /// (a tail probability: how often it was at least this large), the probabilities are combined
-/// (<see cref="CombineRule"/>), and the score is 1 − the combined probability. After an alarm the scores are
-/// damped for a quiet period, so one incident raises one alarm rather than one per value.
+/// (<see cref="CombineRule"/>; the Bonferroni minimum is weighted, p_i·Σw/w_i, so a detector trusted more
+/// needs less evidence), the result is scaled by the history length past the alarm budget span (so a long
+/// series raises about as many alarms as a short one), and the score is a monotone map of the combined
+/// probability. After an alarm the scores are damped for a quiet period, so one incident raises one alarm
+/// rather than one per value.
 /// </summary>
 /// <remarks>Streaming and causal: every score uses only the values before it. Allocation-free per value.
 /// Not thread-safe: one instance per series.</remarks>
@@ -16,6 +19,7 @@ public sealed class SeriesDetector
 {
     private readonly IStreamDetector[] _detectors;
     private readonly TailCalibrator[] _calibrators;
+    private readonly double[] _weights;
     private readonly DetectorReading[] _readings;
     private readonly DetectionOptions _options;
     private long _sinceAlarm = long.MaxValue;
@@ -31,15 +35,18 @@ public sealed class SeriesDetector
 
         _options = options;
         var detectors = new List<IStreamDetector>();
+        var weights = new List<double>();
         var kinds = options.Detectors;
         if (kinds.HasFlag(DetectorKinds.RobustZScore))
         {
             detectors.Add(new RobustZScore(options.RobustWindow, options.Warmup));
+            weights.Add(options.RobustWeight);
         }
 
         if (kinds.HasFlag(DetectorKinds.Ewma))
         {
             detectors.Add(new EwmaBands(options.EwmaAlpha, options.Warmup));
+            weights.Add(options.EwmaWeight);
         }
 
         if (kinds.HasFlag(DetectorKinds.Seasonal))
@@ -47,19 +54,35 @@ public sealed class SeriesDetector
             detectors.Add(new SeasonalBaseline(
                 options.SeasonalHistory, options.SeasonalCycles, options.SeasonalMinHistory, options.SeasonalRedetectEvery,
                 options.SeasonalMinPeriod, options.SeasonalMinAutocorrelation, options.SeasonalAlpha));
+            weights.Add(options.SeasonalWeight);
         }
 
         if (kinds.HasFlag(DetectorKinds.Cusum))
         {
             detectors.Add(new Cusum(options.CusumAlpha, options.CusumDrift, options.CusumThreshold, options.Warmup));
+            weights.Add(options.CusumWeight);
         }
 
         if (kinds.HasFlag(DetectorKinds.Bocpd))
         {
             detectors.Add(new Bocpd(options.BocpdHazard, options.BocpdMaxRunLength, options.BocpdScaleAlpha, options.Warmup));
+            weights.Add(options.BocpdWeight);
+        }
+
+        if (kinds.HasFlag(DetectorKinds.Context))
+        {
+            detectors.Add(new ContextNovelty(options.ContextLevels, options.ContextOrder, options.ContextTableBits, options.Warmup));
+            weights.Add(options.ContextWeight);
+        }
+
+        if (kinds.HasFlag(DetectorKinds.Record))
+        {
+            detectors.Add(new RangeRecord(options.Warmup, options.RecordHorizon));
+            weights.Add(options.RecordWeight);
         }
 
         _detectors = [.. detectors];
+        _weights = [.. weights];
         _calibrators = new TailCalibrator[_detectors.Length];
         _readings = new DetectorReading[_detectors.Length];
         for (var i = 0; i < _detectors.Length; i++)
@@ -104,6 +127,7 @@ public sealed class SeriesDetector
         var top = -1;
         var minP = 1.0;
         var product = 1.0;
+        var weightSum = 0.0;
         for (var i = 0; i < _detectors.Length; i++)
         {
             var statistic = _detectors[i].Observe(value);
@@ -116,9 +140,11 @@ public sealed class SeriesDetector
                     p = calibrator.TailProbability(statistic);
                     scored++;
                     product *= p;
-                    if (p < minP)
+                    weightSum += _weights[i];
+                    var weighted = p / _weights[i];
+                    if (weighted < minP)
                     {
-                        minP = p;
+                        minP = weighted;
                         top = i;
                     }
                 }
@@ -130,8 +156,15 @@ public sealed class SeriesDetector
         }
 
         var combined = scored == 0 ? 1.0
-            : _options.Combine == CombineRule.Min ? Math.Min(1, minP * scored)
+            : _options.Combine == CombineRule.Min ? Math.Min(1, minP * weightSum)
             : product;
+        if (_options.AlarmBudgetSpan > 0 && scored > 0)
+        {
+            // Expected count of values at least this unusual in the history, per budget span: past one span, a
+            // value must be rarer in proportion to score the same.
+            combined = Math.Min(1, combined * Math.Max(1, Math.Min(Count, _options.CalibrationHorizon) / _options.AlarmBudgetSpan));
+        }
+
         var score = ScoreOf(combined);
         var severity = SeverityOf(combined);
 

@@ -4,7 +4,7 @@ namespace ShadowAgent.Detection.Tests.Detectors;
 
 public class DetectorTests
 {
-    public static TheoryData<string> Names => ["robust_z", "ewma", "cusum", "bocpd", "seasonal"];
+    public static TheoryData<string> Names => ["robust_z", "ewma", "cusum", "bocpd", "seasonal", "record", "context"];
 
     private static IStreamDetector Create(string name) => name switch
     {
@@ -12,6 +12,8 @@ public class DetectorTests
         "ewma" => new EwmaBands(0.01, 30),
         "cusum" => new Cusum(0.005, 0.5, 8, 30),
         "bocpd" => new Bocpd(1.0 / 250, 256, 0.002, 30),
+        "record" => new RangeRecord(30),
+        "context" => new ContextNovelty(8, 4, 12, 30),
         _ => new SeasonalBaseline(1024, 3, 300, 1024, 4, 0.3, 0.01),
     };
 
@@ -22,6 +24,25 @@ public class DetectorTests
         var detector = Create(name);
         Assert.True(double.IsNaN(detector.Observe(1)));
         Assert.True(double.IsNaN(detector.Observe(2)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Observe_ScoreAtT_IsUnchangedByValuesAfterT(string name)
+    {
+        var past = TestSeries.Seasonal(1500, 50, 10, 1, seed: 3);
+        var other = (double[])past.Clone();
+        for (var i = 1000; i < other.Length; i++)
+        {
+            other[i] = 1000 - other[i];
+        }
+
+        var a = Create(name);
+        var b = Create(name);
+        var scoresA = past.Select(a.Observe).ToArray();
+        var scoresB = other.Select(b.Observe).ToArray();
+        Assert.Equal(scoresA.AsSpan(0, 1000).ToArray(), scoresB.AsSpan(0, 1000).ToArray());
+        Assert.NotEqual(scoresA[1000], scoresB[1000]);
     }
 
     [Theory]

@@ -48,7 +48,80 @@ public class SeriesDetectorTests
         Assert.Equal(0, scores[3010]);
         Assert.True(scores[3000] > scores.Where((_, i) => i is > 1000 and < 3000).Max());
         var top = detector.Readings.ToArray();
-        Assert.Equal(4, top.Length);
+        Assert.Equal(5, top.Length);
+    }
+
+    [Fact]
+    public void Observe_LongNoise_AlarmBudgetHoldsAlarmsDownLateInTheSeries()
+    {
+        var values = TestSeries.Gaussian(20000, 50, 5, seed: 13);
+        int Late(DetectionOptions options)
+        {
+            var detector = new SeriesDetector(options);
+            var late = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (detector.Observe(values[i]).Alarm && i >= 8000)
+                {
+                    late++;
+                }
+            }
+
+            return late;
+        }
+
+        var unbudgeted = Late(new DetectionOptions { AlarmBudgetSpan = 0 });
+        var budgeted = Late(new DetectionOptions());
+        // Without the budget the alarm rate stays what it was in the first span; with it, past 4000 values, a
+        // value must be (history / 4000) times rarer. Pure noise: at most one alarm per thousand values either way.
+        Assert.True(budgeted < 0.8 * unbudgeted, $"{budgeted} alarms with the budget, {unbudgeted} without");
+        Assert.InRange(budgeted, 0, 12);
+    }
+
+    [Fact]
+    public void Observe_NewPeakAfterRepeatedBursts_RaisesAnAlarm()
+    {
+        // Bursts to about 50 every 150 values become ordinary; the one to 100 must still alarm.
+        var values = TestSeries.Gaussian(4000, 2, 0.2, seed: 14);
+        var random = new Random(15);
+        for (var i = 100; i < values.Length; i += 150)
+        {
+            values[i] = 45 + (10 * random.NextDouble());
+        }
+
+        values[3500] = 100;
+        var detector = new SeriesDetector(new DetectionOptions());
+        var alarms = new List<int>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (detector.Observe(values[i]).Alarm)
+            {
+                alarms.Add(i);
+            }
+        }
+
+        Assert.Contains(3500, alarms);
+        Assert.InRange(alarms.Count(a => a is > 2000 and < 3500), 0, 1);
+    }
+
+    [Fact]
+    public void Observe_HeavierWeight_LowersTheCombinedProbabilityOfItsDetector()
+    {
+        var values = TestSeries.Gaussian(3000, 10, 1, seed: 16);
+        values[2900] = 30;
+        double Combined(double recordWeight)
+        {
+            var detector = new SeriesDetector(new DetectionOptions { Detectors = DetectorKinds.Record | DetectorKinds.Ewma, RecordWeight = recordWeight, QuietPeriod = 0 });
+            var p = 1.0;
+            for (var i = 0; i <= 2900; i++)
+            {
+                p = detector.Observe(values[i]).TailProbability;
+            }
+
+            return p;
+        }
+
+        Assert.True(Combined(4) < Combined(1));
     }
 
     [Fact]
@@ -64,8 +137,14 @@ public class SeriesDetectorTests
     [Fact]
     public void Constructor_InvalidOptions_NamesEveryProblem()
     {
-        var options = new DetectionOptions { EwmaAlpha = 0, SeasonalHistory = 1000, Detectors = DetectorKinds.None };
+        var options = new DetectionOptions
+        {
+            EwmaAlpha = 0, SeasonalHistory = 1000, Detectors = DetectorKinds.None, RecordWeight = 0, AlarmBudgetSpan = -1, ContextOrder = 20,
+        };
         var ex = Assert.Throws<ArgumentException>(() => new SeriesDetector(options));
+        Assert.Contains("RecordWeight", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AlarmBudgetSpan", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ContextOrder", ex.Message, StringComparison.Ordinal);
         Assert.Contains("EwmaAlpha", ex.Message, StringComparison.Ordinal);
         Assert.Contains("SeasonalHistory", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Detectors", ex.Message, StringComparison.Ordinal);
