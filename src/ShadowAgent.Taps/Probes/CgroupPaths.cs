@@ -6,7 +6,7 @@ namespace ShadowAgent.Taps.Probes;
 /// the unified one for pressure), and each file is read where it lives. A directory is v2 when it holds
 /// cgroup.controllers.
 /// </summary>
-internal static class CgroupPaths
+public static class CgroupPaths
 {
     /// <summary>The standard mounts: /sys/fs/cgroup when it is unified, else the v1 hierarchies the probes and actuators use.</summary>
     public static IReadOnlyList<string> DefaultRoots(string mountPoint = "/sys/fs/cgroup")
@@ -26,8 +26,9 @@ internal static class CgroupPaths
     }
 
     /// <summary>
-    /// The existing directories of <paramref name="relativePath"/> under <paramref name="roots"/>, each checked to
-    /// stay inside its root after resolving symbolic links.
+    /// The existing directories of <paramref name="relativePath"/> under <paramref name="roots"/>. The path must be
+    /// relative without "." or ".." segments and each result must still lie under its root once made absolute;
+    /// cgroupfs has no symbolic links, so nothing else can lead outside.
     /// </summary>
     public static List<string> Resolve(IReadOnlyList<string> roots, string relativePath)
     {
