@@ -166,6 +166,6 @@ public sealed class CgroupV2ActuatorTests : IDisposable
         var r = new CgroupActuator(["/sys/fs/cgroup/unified"]).Apply(c, new ResizeTarget(ResizeTargetKind.Cgroup, sandbox.Name), dryRun: false);
         Assert.Equal(Status.Rejected, r.Status);
         Assert.Contains("no cpu controller", r.Message, StringComparison.Ordinal);
-        Assert.Single(File.ReadAllLines(Path.Combine(sandbox.Dir("/sys/fs/cgroup/unified"), "cgroup.procs")));
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(sandbox.Dir("/sys/fs/cgroup/unified"), "cgroup.procs")));
     }
 }

@@ -80,6 +80,35 @@ public sealed class AgentStreamsTests
     }
 
     [Fact]
+    public void ForecastField_SeriesIsTheFieldsWindowMean_NotTheRecordCount()
+    {
+        var (streams, time) = Start(s => s.Forecast.Field = "latency_ms");
+        WindowProfile? last = null;
+
+        // Record counts swing between 10 and 1000 while the field's mean climbs by one each window.
+        for (var w = 0; w < 60; w++)
+        {
+            last = Window(streams, time, w % 2 == 0 ? 10 : 1000, 100 + w).Last();
+        }
+
+        var forecast = last!.Forecast;
+        Assert.NotNull(forecast);
+        Assert.Equal("latency_ms", forecast.Series);
+        Assert.InRange(forecast.Points[0].Value, 155, 165);
+        Assert.Equal("latency_ms", ProfileMapper.ToProto(last).Forecast.Series);
+    }
+
+    [Fact]
+    public void ForecastField_WindowsWithoutTheField_AddNoPoint()
+    {
+        var (streams, time) = Start(s => s.Forecast.Field = "latency_ms");
+        for (var w = 0; w < AgentStreams.MinForecastHistory + 5; w++)
+        {
+            Assert.All(Window(streams, time, 0, 40), p => Assert.Null(p.Forecast));
+        }
+    }
+
+    [Fact]
     public void FirstWindows_NoForecastUntilEnoughHistory_AndNoneWhenOff()
     {
         var (streams, time) = Start();
