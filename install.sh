@@ -20,8 +20,10 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages: clang and zlib for the native AOT linker; python3-onnx, the ONNX project's own checker, which
-# the model tests run on every exported model as an independent reader (/usr/bin/python3).
-packages=(clang zlib1g-dev python3-onnx)
+# the model tests run on every exported model as an independent reader (/usr/bin/python3); libvirt0 (the C
+# library the agent resizes VMs through; its test:///default driver runs in-process for the tests) and
+# libvirt-clients (virsh, to inspect the same driver by hand).
+packages=(clang zlib1g-dev python3-onnx libvirt0 libvirt-clients)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
