@@ -397,6 +397,8 @@ public sealed class ShadowOptionsConfigTests
         var (options, errors) = AgentConfig.Load([], new Hashtable(), Path.Combine(dir, "packaging", "config", "agent.json"));
 
         Assert.Empty(errors);
-        Assert.Equal(2, options!.Streams.Count);
+        Assert.Equal(3, options!.Streams.Count);
+        Assert.Equal(Core.Streams.ProbeFields.Host, options.Streams[2].NumericFields);
+        Assert.False(options.Actuation.Enabled);
     }
 }
