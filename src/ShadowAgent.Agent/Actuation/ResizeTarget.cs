@@ -2,7 +2,10 @@ using ShadowAgent.Core.Streams;
 
 namespace ShadowAgent.Agent.Actuation;
 
-/// <summary>What a ResizeCommand names: "cgroup:&lt;path relative to an allowed root&gt;" or "vm:&lt;libvirt domain&gt;".</summary>
+/// <summary>
+/// What a ResizeCommand names: "cgroup:&lt;path relative to an allowed root&gt;" (a leading '/' means the root:
+/// "cgroup:/shadow/web" and "cgroup:shadow/web" are the same cgroup) or "vm:&lt;libvirt domain&gt;".
+/// </summary>
 internal readonly record struct ResizeTarget(ResizeTargetKind Kind, string Name)
 {
     public const string VmPrefix = "vm:";
@@ -12,7 +15,7 @@ internal readonly record struct ResizeTarget(ResizeTargetKind Kind, string Name)
         parsed = default;
         if (target.StartsWith(ProbeTargets.CgroupPrefix, StringComparison.Ordinal))
         {
-            var path = target[ProbeTargets.CgroupPrefix.Length..];
+            var path = ProbeTargets.CgroupPath(target);
             if (!ProbeTargets.IsSafeRelativePath(path, out why))
             {
                 why = $"target '{target}': {why}";

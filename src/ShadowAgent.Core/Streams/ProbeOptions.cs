@@ -25,6 +25,12 @@ public static class ProbeTargets
     public const string CgroupPrefix = "cgroup:";
 
     /// <summary>
+    /// The cgroup path of a "cgroup:..." target, relative to a root. A leading '/' is read as the root itself
+    /// ("cgroup:/shadow/web" is "shadow/web", as /proc/self/cgroup writes paths), so it can never leave the root.
+    /// </summary>
+    public static string CgroupPath(string target) => target[CgroupPrefix.Length..].TrimStart('/');
+
+    /// <summary>
     /// Checks a cgroup path relative to a root: not empty, not absolute, no "." or ".." segment, no empty
     /// segment, printable. The same rule keeps probes and actuators inside their roots.
     /// </summary>
@@ -38,7 +44,7 @@ public static class ProbeTargets
 
         if (path.StartsWith('/'))
         {
-            why = "the cgroup path must be relative to a cgroup root, not absolute";
+            why = "the cgroup path must be relative to a cgroup root";
             return false;
         }
 

@@ -297,7 +297,7 @@ public static class StreamOptionsValidator
             {
                 errors.Add($"{key}:Target: '{probe.Target}' is neither 'host' nor 'cgroup:<path relative to a cgroup root>'.");
             }
-            else if (!ProbeTargets.IsSafeRelativePath(probe.Target[ProbeTargets.CgroupPrefix.Length..], out var why))
+            else if (!ProbeTargets.IsSafeRelativePath(ProbeTargets.CgroupPath(probe.Target), out var why))
             {
                 errors.Add($"{key}:Target: '{probe.Target}': {why}.");
             }

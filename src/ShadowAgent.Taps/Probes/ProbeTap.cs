@@ -63,7 +63,7 @@ public sealed class ProbeTap : ITap
         var probe = stream.Tap.Probe;
         IProbe p = probe.Target == ProbeTargets.Host
             ? new HostProbe(probe.ProcRoot)
-            : new CgroupProbe(probe.CgroupRoots.Count > 0 ? probe.CgroupRoots : CgroupPaths.DefaultRoots(), probe.Target[ProbeTargets.CgroupPrefix.Length..]);
+            : new CgroupProbe(probe.CgroupRoots.Count > 0 ? probe.CgroupRoots : CgroupPaths.DefaultRoots(), ProbeTargets.CgroupPath(probe.Target));
         var tap = new ProbeTap(stream, p, sinks, loggerFactory, time ?? TimeProvider.System);
         ProbeLog.Started(tap._logger, stream.Name, probe.Target, probe.Interval);
         return tap;

