@@ -21,8 +21,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages: clang and zlib for the native AOT linker; python3-onnx, the ONNX project's own checker, which
 # the model tests run on every exported model as an independent reader (/usr/bin/python3); python3-grpcio and
-# python3-grpc-tools, the independent KEDA client the aggregator tests run against its external scaler.
-packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools)
+# python3-grpc-tools, the independent KEDA client the aggregator tests run against its external scaler; libvirt0
+# (the C library the agent resizes VMs through; its test:///default driver runs in-process for the tests) and
+# libvirt-clients (virsh, to inspect the same driver by hand).
+packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools libvirt0 libvirt-clients)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

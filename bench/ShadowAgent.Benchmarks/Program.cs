@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using ShadowAgent.Benchmarks.Actuation;
 using ShadowAgent.Benchmarks.Detection;
 using ShadowAgent.Benchmarks.Models;
 using ShadowAgent.Benchmarks.Orchestration;
@@ -22,6 +23,11 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-cost")
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "decision-latency")
 {
     return DecisionLatencyScenario.Run(args[2..]);
+}
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "actuation-latency")
+{
+    return await ActuationLatencyScenario.RunAsync(args[2..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);

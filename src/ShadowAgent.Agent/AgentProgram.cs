@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Hosting;
 using ShadowAgent.Agent.Uplink;
@@ -115,13 +116,16 @@ internal static class AgentProgram
 
         services.AddSingleton<IProfileSpool>(new ProfileSpool(options.Aggregator.MaxUnackedBatches, options.Spool.MaxBytes, store));
         services.AddSingleton<AgentStreams>();
+        services.AddSingleton<ICommandHandler>(sp => ResizeCommandHandler.Create(
+            options.Actuation, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("ShadowAgent.Actuation")));
         services.AddSingleton(sp => new UplinkService(
             options,
             sp.GetRequiredService<IProfileSpool>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UplinkService>>(),
             sp.GetRequiredService<UplinkMetrics>(),
-            Random.Shared));
+            Random.Shared,
+            sp.GetRequiredService<ICommandHandler>()));
 
         // Hosted services stop in reverse order: taps drain first, then the partial windows are queued, then
         // the uplink waits for their acknowledgement.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Core.Records;
 using ShadowAgent.Core.Streams;
+using ShadowAgent.Taps.Probes;
 using ShadowAgent.Taps.Sockets;
 
 namespace ShadowAgent.Taps;
@@ -9,12 +10,13 @@ namespace ShadowAgent.Taps;
 public static class TapFactory
 {
     /// <exception cref="InvalidOperationException">The tap cannot start; the message names the stream and the reason.</exception>
-    public static ITap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory)
+    public static ITap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return stream.Tap.Kind switch
         {
             TapKinds.Tcp or TapKinds.Unix => SocketTap.Start(stream, sinks, loggerFactory),
+            TapKinds.Probe => ProbeTap.Start(stream, sinks, loggerFactory, time),
             _ => throw new InvalidOperationException($"Stream '{stream.Name}': unknown tap kind '{stream.Tap.Kind}'."),
         };
     }

@@ -91,6 +91,15 @@ internal static class AgentConfig
         {
             options.HostId = ReadMachineId() ?? options.HostName;
         }
+
+        // A probe stream without NumericFields records every field its target has.
+        foreach (var stream in options.Streams)
+        {
+            if (stream.Tap.Kind == TapKinds.Probe && stream.NumericFields.Count == 0)
+            {
+                stream.NumericFields = [.. ProbeFields.For(stream.Tap.Probe.Target)];
+            }
+        }
     }
 
     private static string? ReadMachineId()

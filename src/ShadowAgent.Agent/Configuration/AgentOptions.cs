@@ -1,3 +1,4 @@
+using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Core.Streams;
 
 namespace ShadowAgent.Agent.Configuration;
@@ -20,6 +21,9 @@ public sealed class AgentOptions
     public MetricsOptions Metrics { get; set; } = new();
 
     public List<StreamOptions> Streams { get; set; } = [];
+
+    /// <summary>Resizing cgroups and VMs on this host when the aggregator asks; off by default.</summary>
+    public ActuationOptions Actuation { get; set; } = new();
 
     /// <summary>How long shutdown may take: draining taps, sending the partial window and waiting for its ack.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,3 +1,4 @@
+using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Core.Streams;
 
 namespace ShadowAgent.Agent.Configuration;
@@ -69,5 +70,6 @@ internal static class AgentOptionsValidator
         }
 
         StreamOptionsValidator.Validate(options.Streams, "Agent:Streams", errors);
+        ActuationOptionsValidator.Validate(options.Actuation, errors);
     }
 }

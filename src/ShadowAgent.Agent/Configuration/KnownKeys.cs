@@ -8,19 +8,22 @@ namespace ShadowAgent.Agent.Configuration;
 /// </summary>
 internal static class KnownKeys
 {
-    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Spool", "Metrics", "Streams", "ShutdownTimeout");
+    private static readonly HashSet<string> Agent = Set("HostId", "HostName", "Aggregator", "Spool", "Metrics", "Streams", "ShutdownTimeout", "Actuation");
     private static readonly HashSet<string> Metrics = Set("Listen");
     private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
     private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window", "Hop", "EventTime", "Sampling", "Sketches", "Schema", "Spectral", "Detection", "Forecast");
-    private static readonly HashSet<string> Forecast = Set("Enabled", "Horizon", "Level");
+    private static readonly HashSet<string> Forecast = Set("Enabled", "Horizon", "Level", "Field");
     private static readonly HashSet<string> Detection = Set("Enabled", "Warmup");
     private static readonly HashSet<string> EventTime = Set("Field", "Format", "AllowedLateness");
     private static readonly HashSet<string> Sampling = Set("Rate", "Mode", "KeyField");
     private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
     private static readonly HashSet<string> Schema = Set("Enabled", "MaxFields", "MaxPathChars", "MaxFieldsPerProfile", "BaselineWindows", "ShareShift");
     private static readonly HashSet<string> Spectral = Set("Enabled", "MaxLength", "Fields");
-    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
+    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes", "Probe");
+    private static readonly HashSet<string> Probe = Set("Target", "Interval", "CgroupRoots", "ProcRoot");
+    private static readonly HashSet<string> Actuation = Set("Enabled", "DryRun", "CgroupRoots", "MinCpuCores", "MaxCpuCores", "MinMemoryBytes", "MaxMemoryBytes", "MinCpuWeight", "MaxCpuWeight", "MaxCommandsPerMinute", "RecentCommands", "Libvirt");
+    private static readonly HashSet<string> Libvirt = Set("Uri", "Domains");
 
     public static void CheckAgent(IConfigurationSection agent, List<string> errors)
     {
@@ -42,6 +45,14 @@ internal static class KnownKeys
             {
                 CheckChildren(child, Metrics, errors);
             }
+            else if (Is(child, "Actuation"))
+            {
+                CheckChildren(child, Actuation, errors);
+                foreach (var libvirt in child.GetChildren().Where(c => Is(c, "Libvirt")))
+                {
+                    CheckChildren(libvirt, Libvirt, errors);
+                }
+            }
             else if (Is(child, "Streams"))
             {
                 foreach (var stream in child.GetChildren())
@@ -61,6 +72,10 @@ internal static class KnownKeys
                         else if (Is(field, "Tap"))
                         {
                             CheckChildren(field, Tap, errors);
+                            foreach (var probe in field.GetChildren().Where(c => Is(c, "Probe")))
+                            {
+                                CheckChildren(probe, Probe, errors);
+                            }
                         }
                         else if (Is(field, "EventTime"))
                         {

@@ -78,6 +78,31 @@ internal sealed class AgentStreams
     /// <summary>Windows a stream's forecaster sees before its forecasts travel in profiles.</summary>
     internal const int MinForecastHistory = 12;
 
+    /// <summary>
+    /// The window's point of the forecast series: its record count, or the mean of the configured numeric field.
+    /// A window without a value of the field (a probe that could not read) adds no point rather than a zero.
+    /// </summary>
+    private static bool TryForecastValue(WindowProfile profile, string field, out double value)
+    {
+        if (string.IsNullOrEmpty(field))
+        {
+            value = profile.Volume.Records;
+            return true;
+        }
+
+        for (var i = 0; i < profile.NumericFields.Count; i++)
+        {
+            if (profile.NumericFields[i] == field && i < profile.Numeric.Count && profile.Numeric[i].Count > 0)
+            {
+                value = profile.Numeric[i].Mean;
+                return true;
+            }
+        }
+
+        value = 0;
+        return false;
+    }
+
     /// <summary>Each closed window is scored against its stream's past, in window order (the closer's thread only).</summary>
     private void Score(List<WindowProfile> profiles)
     {
@@ -91,13 +116,18 @@ internal sealed class AgentStreams
             // The forecaster learns whole windows only; a partial one would read as a drop.
             if (!profile.Partial && _forecasters.TryGetValue(profile.Stream, out var f))
             {
-                f.Forecaster.Observe(profile.Volume.Records);
+                if (!TryForecastValue(profile, f.Options.Field, out var value))
+                {
+                    continue;
+                }
+
+                f.Forecaster.Observe(value);
                 if (f.Forecaster.Observed >= MinForecastHistory)
                 {
                     var points = f.Forecaster.Forecast(f.Options.Horizon, f.Options.Level);
                     profile.Forecast = new ForecastSummary
                     {
-                        Series = "records",
+                        Series = string.IsNullOrEmpty(f.Options.Field) ? "records" : f.Options.Field,
                         Model = f.Forecaster.ModelName,
                         Period = f.Forecaster.Period,
                         Step = profile.Hop > TimeSpan.Zero ? profile.Hop : profile.WindowEnd - profile.WindowStart,

@@ -14,8 +14,11 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<ITap> _taps = [];
 
-    public TapService(AgentStreams streams, ILoggerFactory loggerFactory)
+    private readonly TimeProvider _time;
+
+    public TapService(AgentStreams streams, ILoggerFactory loggerFactory, TimeProvider time)
     {
+        _time = time;
         _streams = streams;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TapService>();
@@ -41,7 +44,7 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
 
         foreach (var (options, windows) in _streams.Streams)
         {
-            var tap = TapFactory.Start(options, windows, _loggerFactory);
+            var tap = TapFactory.Start(options, windows, _loggerFactory, _time);
             _taps.Add(tap);
             AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, tap.Source, StartClock.ElapsedMs);
         }

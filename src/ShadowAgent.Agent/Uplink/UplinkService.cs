@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Grpc.Net.Compression;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Protocol.V1;
@@ -15,8 +16,10 @@ namespace ShadowAgent.Agent.Uplink;
 /// The agent's end of AgentLink.Connect: one bidirectional stream to the aggregator for the life of the
 /// process. Sends Hello, waits for Welcome, skips what the aggregator already stored, resends the rest of
 /// the outbox in order and then new batches as windows close; trims the outbox on cumulative acks; sends
-/// heartbeats; answers every command (unsupported ones as not applied). Any failure reconnects with
-/// jittered exponential backoff. Only the send loop writes to the stream; the read loop hands it replies.
+/// heartbeats; answers every command (resizes through the injected handler, off the read loop so a slow
+/// actuator never delays acks; model and stream-configuration updates as not applied). Any failure reconnects
+/// with jittered exponential backoff. Only the send loop writes to the stream; the read loop hands it replies,
+/// and replies not sent before a reconnect go out on the next session.
 /// </summary>
 internal sealed class UplinkService : BackgroundService
 {
@@ -31,6 +34,8 @@ internal sealed class UplinkService : BackgroundService
     private readonly UplinkMetrics _metrics;
     private readonly ReconnectBackoff _backoff;
     private readonly Hello _hello;
+    private readonly ICommandHandler? _commands;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Pulse _wake = new();
     private readonly Pulse _acked = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<AgentMessage> _replies = new();
@@ -43,8 +48,9 @@ internal sealed class UplinkService : BackgroundService
     private int _warnedModel;
     private int _warnedStreamConfig;
 
-    public UplinkService(AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random)
+    public UplinkService(AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random, ICommandHandler? commands = null)
     {
+        _commands = commands;
         _options = options.Aggregator;
         _spool = spool;
         _time = time;
@@ -62,6 +68,11 @@ internal sealed class UplinkService : BackgroundService
             AgentStartUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         _hello.Capabilities.AddRange(HostFacts.Capabilities);
+        if (commands is not null)
+        {
+            _hello.Capabilities.AddRange(commands.Capabilities);
+        }
+
         foreach (var stream in options.Streams)
         {
             _hello.Streams.Add(ProfileMapper.ToDescriptor(stream));
@@ -126,6 +137,7 @@ internal sealed class UplinkService : BackgroundService
             UplinkLog.UnackedAtShutdown(_logger, _spool.Count);
         }
 
+        await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
     }
 
@@ -320,6 +332,9 @@ internal sealed class UplinkService : BackgroundService
 
                     _acked.Fire();
                     break;
+                case AggregatorMessage.BodyOneofCase.Resize when _commands is not null:
+                    _ = ResizeAsync(_commands, message.Resize);
+                    break;
                 case AggregatorMessage.BodyOneofCase.Resize:
                     WarnOnce(ref _warnedResize, "ResizeCommand");
                     Reply(new AgentMessage
@@ -363,6 +378,28 @@ internal sealed class UplinkService : BackgroundService
                     break;
             }
         }
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Runs one resize to its result and queues the reply; the read loop does not wait for it.</summary>
+    private async Task ResizeAsync(ICommandHandler commands, ResizeCommand command)
+    {
+        CommandResult result;
+        try
+        {
+            result = await commands.HandleAsync(command, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            result = new CommandResult { CommandId = command.CommandId, Status = CommandResult.Types.Status.Failed, Message = ex.Message };
+        }
+
+        Reply(new AgentMessage { CommandResult = result });
     }
 
     private void Reply(AgentMessage reply)

@@ -160,12 +160,18 @@ public sealed class TapOptions
     /// instead of slowing the producer.
     /// </summary>
     public int MaxBacklogBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The resource probe's target and interval when <see cref="Kind"/> is "probe".</summary>
+    public ProbeOptions Probe { get; set; } = new();
 }
 
 public static class TapKinds
 {
     public const string Tcp = "tcp";
     public const string Unix = "unix";
+
+    /// <summary>A resource probe: one record per interval with the host's or a cgroup's usage (<see cref="ProbeFields"/>).</summary>
+    public const string Probe = "probe";
 }
 
 public static class StreamFormats
@@ -192,4 +198,10 @@ public sealed class StreamForecastOptions
 
     /// <summary>Coverage of the prediction intervals.</summary>
     public double Level { get; set; } = 0.95;
+
+    /// <summary>
+    /// A numeric field whose per-window mean is forecast instead of the record count (a probe's
+    /// <c>cpu.cores_used</c>, say); empty forecasts records per window. Must be one of the stream's NumericFields.
+    /// </summary>
+    public string Field { get; set; } = "";
 }

@@ -33,6 +33,11 @@ public static class StreamOptionsValidator
             }
 
             ValidateTap(s.Tap, $"{key}:Tap", errors);
+            if (s.Tap.Kind == TapKinds.Probe)
+            {
+                ValidateProbeFields(s, key, errors);
+            }
+
             if (!string.IsNullOrEmpty(s.Tap.Address) && !addresses.Add(s.Tap.Kind + "|" + s.Tap.Address))
             {
                 errors.Add($"{key}:Tap:Address: '{s.Tap.Address}' is already used by another stream.");
@@ -85,6 +90,11 @@ public static class StreamOptionsValidator
             if (!(s.Forecast.Level > 0 && s.Forecast.Level < 1))
             {
                 errors.Add($"{key}:Forecast:Level: {s.Forecast.Level} is outside (0, 1).");
+            }
+
+            if (!string.IsNullOrEmpty(s.Forecast.Field) && !s.NumericFields.Contains(s.Forecast.Field))
+            {
+                errors.Add($"{key}:Forecast:Field: '{s.Forecast.Field}' must be one of the stream's NumericFields.");
             }
         }
     }
@@ -255,8 +265,11 @@ public static class StreamOptionsValidator
                 }
 
                 break;
+            case TapKinds.Probe:
+                ValidateProbe(tap.Probe, $"{key}:Probe", errors);
+                break;
             default:
-                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}).");
+                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}, {TapKinds.Probe}).");
                 break;
         }
 
@@ -273,6 +286,62 @@ public static class StreamOptionsValidator
         if (tap.MaxBacklogBytes < 2 * tap.MaxLineBytes || tap.MaxBacklogBytes > 1024 * 1024 * 1024)
         {
             errors.Add($"{key}:MaxBacklogBytes: {tap.MaxBacklogBytes} must be at least twice MaxLineBytes and at most 1073741824.");
+        }
+    }
+
+    private static void ValidateProbe(ProbeOptions probe, string key, List<string> errors)
+    {
+        if (probe.Target != ProbeTargets.Host)
+        {
+            if (!probe.Target.StartsWith(ProbeTargets.CgroupPrefix, StringComparison.Ordinal))
+            {
+                errors.Add($"{key}:Target: '{probe.Target}' is neither 'host' nor 'cgroup:<path relative to a cgroup root>'.");
+            }
+            else if (!ProbeTargets.IsSafeRelativePath(ProbeTargets.CgroupPath(probe.Target), out var why))
+            {
+                errors.Add($"{key}:Target: '{probe.Target}': {why}.");
+            }
+        }
+
+        if (probe.Interval < TimeSpan.FromMilliseconds(100) || probe.Interval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{key}:Interval: {probe.Interval} is outside 00:00:00.1 to 01:00:00.");
+        }
+
+        for (var j = 0; j < probe.CgroupRoots.Count; j++)
+        {
+            if (!Path.IsPathFullyQualified(probe.CgroupRoots[j]))
+            {
+                errors.Add($"{key}:CgroupRoots:{j}: '{probe.CgroupRoots[j]}' is not an absolute path.");
+            }
+        }
+
+        if (!Path.IsPathFullyQualified(probe.ProcRoot))
+        {
+            errors.Add($"{key}:ProcRoot: '{probe.ProcRoot}' is not an absolute path.");
+        }
+    }
+
+    /// <summary>A probe fills only the fields it knows; anything else would be a field that is never present.</summary>
+    private static void ValidateProbeFields(StreamOptions s, string key, List<string> errors)
+    {
+        var known = ProbeFields.For(s.Tap.Probe.Target);
+        for (var j = 0; j < s.NumericFields.Count; j++)
+        {
+            if (!known.Contains(s.NumericFields[j]))
+            {
+                errors.Add($"{key}:NumericFields:{j}: '{s.NumericFields[j]}' is not a field of a {(s.Tap.Probe.Target == ProbeTargets.Host ? "host" : "cgroup")} probe (known: {string.Join(", ", known)}).");
+            }
+        }
+
+        if (s.KeyFields.Count > 0)
+        {
+            errors.Add($"{key}:KeyFields: a probe stream has no key fields.");
+        }
+
+        if (s.EventTime.Enabled)
+        {
+            errors.Add($"{key}:EventTime:Field: a probe stream is timed by arrival.");
         }
     }
 

@@ -237,6 +237,73 @@ public sealed class AgentConfigTests : IDisposable
         Assert.Equal("/x.json", command.ConfigPath);
         Assert.Equal(["--Agent:HostId=a"], command.ConfigurationArgs);
     }
+
+    [Fact]
+    public void Load_ProbeStreamWithoutFields_GetsEveryFieldOfItsTarget()
+    {
+        var (options, errors) = Load(
+        [
+            "--Agent:Streams:0:Name=host", "--Agent:Streams:0:Tap:Kind=probe", "--Agent:Streams:0:Tap:Probe:Target=host",
+            "--Agent:Streams:1:Name=web-res", "--Agent:Streams:1:Tap:Kind=probe", "--Agent:Streams:1:Tap:Probe:Target=cgroup:shadow/web",
+            "--Agent:Streams:1:Tap:Probe:Interval=00:00:02", "--Agent:Streams:1:Tap:Probe:CgroupRoots:0=/sys/fs/cgroup/cpu",
+            "--Agent:Streams:1:Forecast:Field=cpu.cores_used",
+        ]);
+
+        Assert.Empty(errors);
+        Assert.Equal(Core.Streams.ProbeFields.Host, options!.Streams[0].NumericFields);
+        Assert.Equal(Core.Streams.ProbeFields.Cgroup, options.Streams[1].NumericFields);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Streams[1].Tap.Probe.Interval);
+        Assert.Equal("cpu.cores_used", options.Streams[1].Forecast.Field);
+    }
+
+    [Theory]
+    [InlineData("--Agent:Streams:0:Tap:Probe:Target=cgroup:../etc", "Agent:Streams:0:Tap:Probe:Target: 'cgroup:../etc'")]
+    [InlineData("--Agent:Streams:0:Tap:Probe:Target=disk", "Agent:Streams:0:Tap:Probe:Target: 'disk' is neither")]
+    [InlineData("--Agent:Streams:0:Tap:Probe:Interval=00:00:00.01", "Agent:Streams:0:Tap:Probe:Interval:")]
+    [InlineData("--Agent:Streams:0:NumericFields:0=latency", "Agent:Streams:0:NumericFields:0: 'latency' is not a field of a host probe")]
+    [InlineData("--Agent:Streams:0:Forecast:Field=cpu.nope", "Agent:Streams:0:Forecast:Field: 'cpu.nope'")]
+    [InlineData("--Agent:Streams:0:Tap:Probe:Colour=red", "Agent:Streams:0:Tap:Probe:Colour: is not a known setting.")]
+    public void Load_BadProbe_ErrorNamesTheKey(string arg, string expected)
+    {
+        var (options, errors) = Load(["--Agent:Streams:0:Name=host", "--Agent:Streams:0:Tap:Kind=probe", arg]);
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_Actuation_BindsEveryKey()
+    {
+        var (options, errors) = Load(
+        [
+            .. OneStream, "--Agent:Actuation:Enabled=true", "--Agent:Actuation:DryRun=true", "--Agent:Actuation:CgroupRoots:0=/sys/fs/cgroup/cpu",
+            "--Agent:Actuation:MinCpuCores=0.5", "--Agent:Actuation:MaxCpuCores=2", "--Agent:Actuation:MinMemoryBytes=1048576",
+            "--Agent:Actuation:MaxMemoryBytes=1073741824", "--Agent:Actuation:MaxCommandsPerMinute=5", "--Agent:Actuation:RecentCommands=10",
+            "--Agent:Actuation:Libvirt:Uri=test:///default", "--Agent:Actuation:Libvirt:Domains:0=test",
+        ]);
+
+        Assert.Empty(errors);
+        var a = options!.Actuation;
+        Assert.True(a.Enabled && a.DryRun);
+        Assert.Equal(["/sys/fs/cgroup/cpu"], a.CgroupRoots);
+        Assert.Equal((0.5, 2.0, 1048576L, 1073741824L, 5, 10), (a.MinCpuCores, a.MaxCpuCores, a.MinMemoryBytes, a.MaxMemoryBytes, a.MaxCommandsPerMinute, a.RecentCommands));
+        Assert.Equal(("test:///default", "test"), (a.Libvirt.Uri, a.Libvirt.Domains.Single()));
+    }
+
+    [Theory]
+    [InlineData("--Agent:Actuation:CgroupRoots:0=relative/dir", "Agent:Actuation:CgroupRoots:0: 'relative/dir'")]
+    [InlineData("--Agent:Actuation:CgroupRoots:0=/", "Agent:Actuation:CgroupRoots:0: '/'")]
+    [InlineData("--Agent:Actuation:MinCpuCores=0", "Agent:Actuation:MinCpuCores/MaxCpuCores:")]
+    [InlineData("--Agent:Actuation:MaxCommandsPerMinute=0", "Agent:Actuation:MaxCommandsPerMinute: 0")]
+    [InlineData("--Agent:Actuation:Libvirt:Domains:0=web", "Agent:Actuation:Libvirt:Domains:")]
+    [InlineData("--Agent:Actuation:Enabled=true", "Agent:Actuation:Enabled: actuation is on but")]
+    [InlineData("--Agent:Actuation:Bogus=1", "Agent:Actuation:Bogus: is not a known setting.")]
+    [InlineData("--Agent:Actuation:Libvirt:Host=x", "Agent:Actuation:Libvirt:Host: is not a known setting.")]
+    public void Load_BadActuation_ErrorNamesTheKey(string arg, string expected)
+    {
+        var (options, errors) = Load([.. OneStream, arg]);
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
 }
 
 public sealed class ShadowOptionsConfigTests
@@ -330,6 +397,8 @@ public sealed class ShadowOptionsConfigTests
         var (options, errors) = AgentConfig.Load([], new Hashtable(), Path.Combine(dir, "packaging", "config", "agent.json"));
 
         Assert.Empty(errors);
-        Assert.Equal(2, options!.Streams.Count);
+        Assert.Equal(3, options!.Streams.Count);
+        Assert.Equal(Core.Streams.ProbeFields.Host, options.Streams[2].NumericFields);
+        Assert.False(options.Actuation.Enabled);
     }
 }

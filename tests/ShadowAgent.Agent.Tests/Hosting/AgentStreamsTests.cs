@@ -79,6 +79,72 @@ public sealed class AgentStreamsTests
         Assert.Equal(forecast.Points[0].Value, proto.Forecast.Points[0].Value);
     }
 
+    /// <summary>A host probe stream's samples are records of its window like any stream's: counted and summarized per field.</summary>
+    [Fact]
+    public async Task ProbeStream_HostSamples_SummarizedPerWindow()
+    {
+        var stream = new StreamOptions
+        {
+            Name = "host",
+            Tap = new TapOptions { Kind = TapKinds.Probe, Probe = new ProbeOptions { Target = ProbeTargets.Host, Interval = TimeSpan.FromSeconds(1) } },
+            NumericFields = [.. ProbeFields.Host],
+            Window = TimeSpan.FromSeconds(10),
+        };
+        var time = new ManualTimeProvider(T0);
+        var streams = new AgentStreams(new AgentOptions { Streams = [stream] }, time);
+        var tap = (Taps.Probes.ProbeTap)Taps.TapFactory.Start(stream, streams.Streams[0].Windows, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, time);
+        await using (tap)
+        {
+            await Eventually.Until(() => time.PendingTimers > 0, "the probe's timer is armed");
+            for (var i = 1; i <= 9; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Eventually.Until(() => tap.Samples == i, $"{i} samples");
+            }
+
+            await tap.StopAsync(CancellationToken.None);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var profile = Assert.Single(streams.CloseDue(time.GetUtcNow()));
+        Assert.Equal(9, profile.Volume.Records);
+        var cpu = profile.Numeric[profile.NumericFields.ToList().IndexOf(ProbeFields.CpuUtil)];
+        var mem = profile.Numeric[profile.NumericFields.ToList().IndexOf(ProbeFields.MemAvailableBytes)];
+        Assert.Equal(9, mem.Count);
+        Assert.InRange(cpu.Count, 1, 9);
+        Assert.InRange(cpu.Max, 0, 1);
+        Assert.True(mem.Min > 0);
+    }
+
+    [Fact]
+    public void ForecastField_SeriesIsTheFieldsWindowMean_NotTheRecordCount()
+    {
+        var (streams, time) = Start(s => s.Forecast.Field = "latency_ms");
+        WindowProfile? last = null;
+
+        // Record counts swing between 10 and 1000 while the field's mean climbs by one each window.
+        for (var w = 0; w < 60; w++)
+        {
+            last = Window(streams, time, w % 2 == 0 ? 10 : 1000, 100 + w).Last();
+        }
+
+        var forecast = last!.Forecast;
+        Assert.NotNull(forecast);
+        Assert.Equal("latency_ms", forecast.Series);
+        Assert.InRange(forecast.Points[0].Value, 155, 165);
+        Assert.Equal("latency_ms", ProfileMapper.ToProto(last).Forecast.Series);
+    }
+
+    [Fact]
+    public void ForecastField_WindowsWithoutTheField_AddNoPoint()
+    {
+        var (streams, time) = Start(s => s.Forecast.Field = "latency_ms");
+        for (var w = 0; w < AgentStreams.MinForecastHistory + 5; w++)
+        {
+            Assert.All(Window(streams, time, 0, 40), p => Assert.Null(p.Forecast));
+        }
+    }
+
     [Fact]
     public void FirstWindows_NoForecastUntilEnoughHistory_AndNoneWhenOff()
     {

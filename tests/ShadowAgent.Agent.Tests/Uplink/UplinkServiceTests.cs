@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
+using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Uplink;
 using ShadowAgent.Core.Profiles;
@@ -36,7 +37,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         _metrics.Dispose();
     }
 
-    private void Create(int capacity, TimeSpan? ackTimeout = null)
+    private void Create(int capacity, TimeSpan? ackTimeout = null, ICommandHandler? commands = null)
     {
         var options = new AgentOptions
         {
@@ -54,7 +55,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
             Streams = [new StreamOptions { Name = "web", Tap = new TapOptions { Address = "127.0.0.1:7410" }, NumericFields = ["latency"] }],
         };
         _spool = new ProfileSpool(capacity);
-        _uplink = new UplinkService(options, _spool, _time, NullLogger<UplinkService>.Instance, _metrics, new Random(42));
+        _uplink = new UplinkService(options, _spool, _time, NullLogger<UplinkService>.Instance, _metrics, new Random(42), commands);
     }
 
     private static WindowProfile Profile(int window, long parsed) => new()
@@ -294,6 +295,65 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         Assert.Equal("resize is not supported by this agent version", result.Message);
         Assert.Equal(("m-1", 3u, false), (model.ModelId, model.Version, model.Loaded));
         Assert.Equal((9ul, "web", false), (config.ConfigVersion, config.Stream, config.Applied));
+    }
+
+    [Fact]
+    public async Task Resize_WithHandler_ResultWithBeforeAfterAndCapabilitiesInHello()
+    {
+        _uplink.Dispose();
+        using var handler = ResizeCommandHandler.Create(
+            new ActuationOptions { Enabled = true, Libvirt = new LibvirtOptions { Uri = "test:///default", Domains = ["test"] } }, _time, NullLogger.Instance);
+        Create(capacity: 16, commands: handler);
+        await _uplink.StartAsync(CancellationToken.None);
+        var hello = (await _server.NextOfAsync(Kind.Hello)).Message.Hello;
+        Assert.Contains("resize.libvirt", hello.Capabilities);
+
+        _server.Send(new AggregatorMessage { Resize = new ResizeCommand { CommandId = "vm-1", Target = "vm:test", CpuCores = 1 } });
+        var result = (await _server.NextOfAsync(Kind.CommandResult)).Message.CommandResult;
+        _server.Send(new AggregatorMessage { Resize = new ResizeCommand { CommandId = "vm-1", Target = "vm:test", CpuCores = 1 } });
+        var repeated = (await _server.NextOfAsync(Kind.CommandResult)).Message.CommandResult;
+
+        Assert.Equal(("vm-1", CommandResult.Types.Status.Applied), (result.CommandId, result.Status));
+        Assert.Equal(("2", "1"), (result.Before["cpu_cores"], result.After["cpu_cores"]));
+        Assert.Equal(result, repeated);
+    }
+
+    [Fact]
+    public async Task Resize_SlowHandler_AcksAndProfilesKeepFlowing()
+    {
+        _uplink.Dispose();
+        var gate = new BlockingHandler();
+        Create(capacity: 16, commands: gate);
+        _server.AutoAck = true;
+        await StartAndWelcomeAsync();
+
+        _server.Send(new AggregatorMessage { Resize = new ResizeCommand { CommandId = "slow", Target = "cgroup:web", CpuCores = 1 } });
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        _uplink.Publish([Profile(0, 5)]);
+        using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            await _uplink.WaitForDrainAsync(drain.Token);
+        }
+
+        gate.Release.SetResult();
+        var result = (await _server.NextOfAsync(Kind.CommandResult)).Message.CommandResult;
+        Assert.Equal("slow", result.CommandId);
+    }
+
+    private sealed class BlockingHandler : ICommandHandler
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string> Capabilities => [];
+
+        public async Task<CommandResult> HandleAsync(ResizeCommand command, CancellationToken cancellationToken)
+        {
+            Entered.SetResult();
+            await Release.Task;
+            return new CommandResult { CommandId = command.CommandId, Status = CommandResult.Types.Status.Applied };
+        }
     }
 
     [Fact]
