@@ -144,7 +144,7 @@ public sealed class SpectralOptions
 /// <summary>Where a stream's records arrive.</summary>
 public sealed class TapOptions
 {
-    /// <summary>"tcp" (Address is host:port) or "unix" (Address is a socket path).</summary>
+    /// <summary>"tcp" (Address is host:port), "unix" (Address is a socket path) or "http-mirror" (Address is the proxy's host:port).</summary>
     public string Kind { get; set; } = TapKinds.Tcp;
 
     public string Address { get; set; } = "";
@@ -160,12 +160,18 @@ public sealed class TapOptions
     /// instead of slowing the producer.
     /// </summary>
     public int MaxBacklogBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The HTTP mirror's settings when <see cref="Kind"/> is <see cref="TapKinds.HttpMirror"/>.</summary>
+    public MirrorOptions Mirror { get; set; } = new();
 }
 
 public static class TapKinds
 {
     public const string Tcp = "tcp";
     public const string Unix = "unix";
+
+    /// <summary>A reverse proxy in front of a service that copies sampled requests to a shadow instance.</summary>
+    public const string HttpMirror = "http-mirror";
 }
 
 public static class StreamFormats
