@@ -104,8 +104,14 @@ public sealed class MirrorTap : ITap, IMirrorControl
             throw new InvalidOperationException($"Stream '{stream.Name}': tap kind '{stream.Tap.Kind}' is not {TapKinds.HttpMirror}.");
         }
 
+        // The agent validated the whole configuration already; this guards direct callers (tests, benchmarks).
         var errors = new List<string>();
-        StreamOptionsValidator.Validate([stream], "Tap", errors);
+        MirrorOptionsValidator.Validate(stream, stream.Name, errors);
+        if (!IPEndPoint.TryParse(stream.Tap.Address, out _))
+        {
+            errors.Add($"{stream.Name}:Tap:Address: '{stream.Tap.Address}' is not an ip:port.");
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidOperationException($"Stream '{stream.Name}': {string.Join(" ", errors)}");
@@ -275,7 +281,7 @@ public sealed class MirrorTap : ITap, IMirrorControl
 
     private static Socket Bind(StreamOptions stream)
     {
-        _ = StreamOptionsValidator.TryParseTcpAddress(stream.Tap.Address, out var endPoint);
+        var endPoint = IPEndPoint.Parse(stream.Tap.Address);
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

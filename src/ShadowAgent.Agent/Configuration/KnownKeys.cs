@@ -20,7 +20,8 @@ internal static class KnownKeys
     private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
     private static readonly HashSet<string> Schema = Set("Enabled", "MaxFields", "MaxPathChars", "MaxFieldsPerProfile", "BaselineWindows", "ShareShift");
     private static readonly HashSet<string> Spectral = Set("Enabled", "MaxLength", "Fields");
-    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
+    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes", "Mirror");
+    private static readonly HashSet<string> Mirror = Set("Primary", "Shadow", "Rate", "Mode", "HashOn", "QueueCapacity", "MaxConcurrency", "MaxBodyBytes", "MaxHeaderBytes", "PrimaryPoolSize", "ShadowTimeout", "ProfilePath", "Scenario");
 
     public static void CheckAgent(IConfigurationSection agent, List<string> errors)
     {
@@ -61,6 +62,10 @@ internal static class KnownKeys
                         else if (Is(field, "Tap"))
                         {
                             CheckChildren(field, Tap, errors);
+                            foreach (var mirror in field.GetChildren().Where(c => Is(c, "Mirror")))
+                            {
+                                CheckChildren(mirror, Mirror, errors);
+                            }
                         }
                         else if (Is(field, "EventTime"))
                         {

@@ -4,7 +4,7 @@ namespace ShadowAgent.Core.Streams;
 /// Checks an HTTP mirror stream: its <see cref="MirrorOptions"/>, and that its key and numeric fields are ones
 /// the mirror emits (<see cref="MirrorFields"/>), since a mirror stream has no free-form records to read them from.
 /// </summary>
-internal static class MirrorOptionsValidator
+public static class MirrorOptionsValidator
 {
     public static void Validate(StreamOptions s, string key, List<string> errors)
     {

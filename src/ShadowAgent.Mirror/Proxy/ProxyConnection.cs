@@ -661,7 +661,7 @@ internal sealed class ProxyConnection
         }
     }
 
-    private async Task AnswerAsync(ReadOnlyMemory<byte> response)
+    private async Task AnswerBytesAsync(ReadOnlyMemory<byte> response)
     {
         try
         {
@@ -673,7 +673,7 @@ internal sealed class ProxyConnection
         }
     }
 
-    private Task AnswerAsync(ReadOnlySpan<byte> response) => AnswerAsync(response.ToArray());
+    private Task AnswerAsync(ReadOnlySpan<byte> response) => AnswerBytesAsync(response.ToArray());
 
     private static void Relay(PipeWriter writer, in ReadOnlySequence<byte> data)
     {
