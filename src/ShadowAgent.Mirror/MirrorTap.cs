@@ -86,6 +86,9 @@ public sealed class MirrorTap : ITap, IMirrorControl
 
     public MirrorCounters Counters => _context.Metrics.Snapshot(_context.Sampler.RateChanges);
 
+    /// <summary>Whether hash sampling at the current share copies requests with this key (tests).</summary>
+    internal bool SampleKey(ReadOnlySpan<byte> key) => _context.Sampler.SampleKey(key);
+
     /// <summary>Starts a mirror with the system clock and a random seed.</summary>
     /// <exception cref="InvalidOperationException">The mirror cannot start; the message names the stream, the key and the reason.</exception>
     public static MirrorTap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory) =>

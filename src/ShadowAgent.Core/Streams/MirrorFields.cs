@@ -54,8 +54,10 @@ public static class MirrorFields
     /// <summary>1 when the status differs from the primary's for the same request, else 0 (shadow records whose primary answered first).</summary>
     public const string StatusMismatch = "status_mismatch";
 
+    /// <summary>Request body bytes as framed on the wire (primary) or as copied (shadow).</summary>
     public const string RequestBytes = "request_bytes";
 
+    /// <summary>Response body bytes as framed on the wire (primary: chunk framing included) or as read (shadow).</summary>
     public const string ResponseBytes = "response_bytes";
 
     public static readonly IReadOnlyList<string> Numbers =
