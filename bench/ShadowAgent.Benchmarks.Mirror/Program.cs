@@ -24,7 +24,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+// The web hosts' console lifetime takes SIGTERM over; this makes it end the rig too.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 switch (args[0])
 {
@@ -33,6 +38,7 @@ switch (args[0])
         var delay = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
         var primary = await StartServerAsync(args[1], 0);
         var shadow = await StartServerAsync(args[2], delay);
+        using var stopping = primary.Lifetime.ApplicationStopping.Register(stop.Cancel);
         Console.WriteLine($"servers ready: primary {args[1]}, shadow {args[2]} (+{delay} ms)");
         await WaitAsync(stop.Token);
         await primary.StopAsync();

@@ -42,6 +42,7 @@ run() { # mode target url pacing
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   printf '%-8s %-7s %-7s %10s %10s %10s\n' "$1" "$4" "$2" "$rps" "$p50" "$p99"
+  [ -z "${WRK_RAW:-}" ] || echo "$out" >&2
 }
 
 printf '%-8s %-7s %-7s %10s %10s %10s\n' shadow pacing target 'req/s' p50 p99
