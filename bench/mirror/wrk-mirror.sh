@@ -52,7 +52,8 @@ for mode in healthy slow down; do
   dotnet "$rig" servers "$primary" "$shadow" "$delay" >"$logs/servers-$mode.log" 2>&1 &
   servers=$!; pids+=("$servers")
   wait_port "$primary"; wait_port "$shadow"
-  dotnet "$rig" mirror "$mirror" "$primary" "$target" "$share" >"$logs/mirror-$mode.log" 2>&1 &
+  # MIRROR_ENV (for example DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) applies to the mirror process only.
+  env ${MIRROR_ENV:-} dotnet "$rig" mirror "$mirror" "$primary" "$target" "$share" >"$logs/mirror-$mode.log" 2>&1 &
   mirror_pid=$!; pids+=("$mirror_pid")
   wait_port "$mirror"
   # Warm-up: JIT, connection pools.
