@@ -23,8 +23,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # the model tests run on every exported model as an independent reader (/usr/bin/python3); python3-grpcio and
 # python3-grpc-tools, the independent KEDA client the aggregator tests run against its external scaler; libvirt0
 # (the C library the agent resizes VMs through; its test:///default driver runs in-process for the tests) and
-# libvirt-clients (virsh, to inspect the same driver by hand).
-packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools libvirt0 libvirt-clients)
+# libvirt-clients (virsh, to inspect the same driver by hand); wrk, the HTTP load generator the mirror's load
+# test (bench/mirror/wrk-mirror.sh) drives.
+packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools libvirt0 libvirt-clients wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Core.Streams;
+using ShadowAgent.Mirror.Profiles;
 
 namespace ShadowAgent.Agent.Configuration;
 
@@ -71,5 +72,21 @@ internal static class AgentOptionsValidator
 
         StreamOptionsValidator.Validate(options.Streams, "Agent:Streams", errors);
         ActuationOptionsValidator.Validate(options.Actuation, errors);
+
+        for (var i = 0; i < options.Streams.Count; i++)
+        {
+            // The shadow instance profile is a file of its own: checked here too, so --check-config reports it.
+            var mirror = options.Streams[i].Tap.Mirror;
+            if (options.Streams[i].Tap.Kind == TapKinds.HttpMirror && Path.IsPathFullyQualified(mirror.ProfilePath))
+            {
+                var problems = new List<string>();
+                if (ShadowProfileLoader.Load(mirror.ProfilePath, problems) is { } profile && mirror.Scenario.Length > 0 && !profile.Scenarios.Exists(s => s.Name == mirror.Scenario))
+                {
+                    problems.Add($"scenario '{mirror.Scenario}' is not in the profile.");
+                }
+
+                errors.AddRange(problems.Select(p => $"Agent:Streams:{i}:Tap:Mirror:ProfilePath: '{mirror.ProfilePath}': {p}"));
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ShadowAgent.Core.Streams;
+using ShadowAgent.Mirror;
 using ShadowAgent.Taps;
 using ShadowAgent.Taps.Sockets;
 
@@ -27,6 +29,9 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
     /// <summary>Where each socket tap listens, in stream order (port 0 resolved to the bound port).</summary>
     public IReadOnlyList<EndPoint> EndPoints => [.. _taps.OfType<SocketTap>().Select(t => t.LocalEndPoint)];
 
+    /// <summary>The running HTTP mirrors, for the orchestrator's share changes.</summary>
+    public IReadOnlyList<IMirrorControl> Mirrors => [.. _taps.OfType<IMirrorControl>()];
+
     /// <summary>The running taps, in stream order.</summary>
     public IReadOnlyList<ITap> Taps => _taps;
 
@@ -44,7 +49,10 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
 
         foreach (var (options, windows) in _streams.Streams)
         {
-            var tap = TapFactory.Start(options, windows, _loggerFactory, _time);
+            // The mirror lives in its own project above the taps (it needs an HTTP client), so the agent starts it here.
+            ITap tap = options.Tap.Kind == TapKinds.HttpMirror
+                ? MirrorTap.Start(options, windows, _loggerFactory, _time, Random.Shared.Next())
+                : TapFactory.Start(options, windows, _loggerFactory, _time);
             _taps.Add(tap);
             AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, tap.Source, StartClock.ElapsedMs);
         }

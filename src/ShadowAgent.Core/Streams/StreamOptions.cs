@@ -144,7 +144,7 @@ public sealed class SpectralOptions
 /// <summary>Where a stream's records arrive.</summary>
 public sealed class TapOptions
 {
-    /// <summary>"tcp" (Address is host:port) or "unix" (Address is a socket path).</summary>
+    /// <summary>"tcp" (Address is host:port), "unix" (Address is a socket path) or "http-mirror" (Address is the proxy's host:port).</summary>
     public string Kind { get; set; } = TapKinds.Tcp;
 
     public string Address { get; set; } = "";
@@ -163,6 +163,9 @@ public sealed class TapOptions
 
     /// <summary>The resource probe's target and interval when <see cref="Kind"/> is "probe".</summary>
     public ProbeOptions Probe { get; set; } = new();
+
+    /// <summary>The HTTP mirror's settings when <see cref="Kind"/> is <see cref="TapKinds.HttpMirror"/>.</summary>
+    public MirrorOptions Mirror { get; set; } = new();
 }
 
 public static class TapKinds
@@ -172,6 +175,9 @@ public static class TapKinds
 
     /// <summary>A resource probe: one record per interval with the host's or a cgroup's usage (<see cref="ProbeFields"/>).</summary>
     public const string Probe = "probe";
+
+    /// <summary>A reverse proxy in front of a service that copies sampled requests to a shadow instance.</summary>
+    public const string HttpMirror = "http-mirror";
 }
 
 public static class StreamFormats

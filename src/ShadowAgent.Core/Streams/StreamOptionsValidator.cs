@@ -38,6 +38,11 @@ public static class StreamOptionsValidator
                 ValidateProbeFields(s, key, errors);
             }
 
+            if (s.Tap.Kind == TapKinds.HttpMirror)
+            {
+                MirrorOptionsValidator.Validate(s, key, errors);
+            }
+
             if (!string.IsNullOrEmpty(s.Tap.Address) && !addresses.Add(s.Tap.Kind + "|" + s.Tap.Address))
             {
                 errors.Add($"{key}:Tap:Address: '{s.Tap.Address}' is already used by another stream.");
@@ -268,8 +273,15 @@ public static class StreamOptionsValidator
             case TapKinds.Probe:
                 ValidateProbe(tap.Probe, $"{key}:Probe", errors);
                 break;
+            case TapKinds.HttpMirror:
+                if (!TryParseTcpAddress(tap.Address, out _))
+                {
+                    errors.Add($"{key}:Address: '{tap.Address}' is not a host:port with an IP address and a port 1-65535 (for example 127.0.0.1:8080).");
+                }
+
+                break;
             default:
-                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}, {TapKinds.Probe}).");
+                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}, {TapKinds.Probe}, {TapKinds.HttpMirror}).");
                 break;
         }
 
