@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Aggregator.Api;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Ingest;
+using ShadowAgent.Aggregator.Models;
 using ShadowAgent.Aggregator.Signals;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
@@ -86,6 +87,9 @@ public static class AggregatorHost
         services.AddSingleton<IProfileFeed>(sp => sp.GetRequiredService<ProfileFeed>());
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelRefresh>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRefresh>());
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxBatchMessageBytes);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
@@ -98,6 +102,7 @@ public static class AggregatorHost
 
         app.MapGrpcService<AgentLinkService>();
         app.MapOperatorApi();
+        app.MapModelApi();
         return app;
     }
 

@@ -29,6 +29,9 @@ public sealed class AggregatorOptions
     /// </summary>
     public Dictionary<string, string> StreamCriticality { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Training and shipping of the agents' learned detectors.</summary>
+    public Models.ModelRefreshOptions Models { get; set; } = new();
+
     /// <summary>The database path after applying the defaults.</summary>
     public string ResolvedDatabasePath()
     {

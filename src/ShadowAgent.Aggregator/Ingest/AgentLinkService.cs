@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Hosting;
+using ShadowAgent.Aggregator.Models;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Protocol.V1;
@@ -18,6 +19,7 @@ internal sealed class AgentLinkService(
     ProfileFeed feed,
     AggregatorMetrics metrics,
     AggregatorOptions options,
+    ModelRefresh models,
     ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     public const uint ProtocolVersion = 1;
@@ -51,8 +53,11 @@ internal sealed class AgentLinkService(
 
         // gRPC's own headers are not in RequestHeaders; the HTTP request has them.
         var encoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString() is { Length: > 0 } e ? e : "identity";
-        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken, encoding);
+        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken, encoding) { Hello = hello };
         connections.Register(connection);
+
+        // An agent that connects after its streams' models were trained gets the newest versions now.
+        models.OfferLatest(connection);
         IngestLog.AgentConnected(logger, hello.HostId, hello.HostName, hello.AgentVersion, hello.SessionEpoch, storedThrough, encoding);
         var writer = WriteLoopAsync(connection, responseStream);
         try
@@ -93,10 +98,13 @@ internal sealed class AgentLinkService(
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     await store.RecordHeartbeatAsync(connection.HostId, connection.SessionEpoch, message.Heartbeat, token);
                     break;
+                case AgentMessage.BodyOneofCase.ModelResult:
+                    await models.RecordResultAsync(connection.HostId, message.ModelResult, token);
+                    break;
                 case AgentMessage.BodyOneofCase.Hello:
                     throw new RpcException(new Status(StatusCode.FailedPrecondition, "hello may only be the first message"));
                 default:
-                    // Command and model results are consumed by the orchestrator (later); unknown kinds are
+                    // Command results are consumed by the orchestrator (later); unknown kinds are
                     // ignored as the contract's evolution rules require.
                     break;
             }

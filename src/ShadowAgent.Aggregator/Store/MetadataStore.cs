@@ -245,6 +245,26 @@ internal sealed class MetadataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction on the writer connection, under the write lock: how components
+    /// that own tables of their own (the model registry) write without becoming a second SQLite writer.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            var result = write(_connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task RecordHeartbeatAsync(string hostId, ulong sessionEpoch, Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
