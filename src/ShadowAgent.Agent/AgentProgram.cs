@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Hosting;
+using ShadowAgent.Agent.Models;
 using ShadowAgent.Agent.Uplink;
 using ShadowAgent.Core.Streams;
 using ShadowAgent.Core.Telemetry;
@@ -114,6 +115,7 @@ internal static class AgentProgram
         }
 
         services.AddSingleton<IProfileSpool>(new ProfileSpool(options.Aggregator.MaxUnackedBatches, options.Spool.MaxBytes, store));
+        services.AddSingleton<StreamModels>();
         services.AddSingleton<AgentStreams>();
         services.AddSingleton(sp => new UplinkService(
             options,
@@ -121,7 +123,8 @@ internal static class AgentProgram
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UplinkService>>(),
             sp.GetRequiredService<UplinkMetrics>(),
-            Random.Shared));
+            Random.Shared,
+            sp.GetRequiredService<StreamModels>()));
 
         // Hosted services stop in reverse order: taps drain first, then the partial windows are queued, then
         // the uplink waits for their acknowledgement.
