@@ -14,7 +14,7 @@ public sealed class MetadataStoreTests
         Assert.Equal(Migrations.LatestVersion, Migrations.CurrentVersion(connection));
         using var tables = connection.CreateCommand();
         tables.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
-        Assert.Equal("agent_sessions,hosts,profiles,schema_migrations,signals,streams", tables.ExecuteScalar());
+        Assert.Equal("agent_sessions,hosts,model_results,models,profiles,schema_migrations,signals,streams", tables.ExecuteScalar());
         using var journal = connection.CreateCommand();
         journal.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", journal.ExecuteScalar());
