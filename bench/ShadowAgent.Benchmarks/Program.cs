@@ -18,5 +18,10 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-cost")
     return ModelCostScenario.Run(args[2..]);
 }
 
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-train")
+{
+    return ModelTrainingScenario.Run(args[2..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);
 return 0;
