@@ -139,6 +139,10 @@ internal sealed class StreamModels : IDisposable
             {
                 return $"ONNX Runtime refused the model: {e.Message}";
             }
+            catch (ObjectDisposedException)
+            {
+                return "the agent is shutting down";
+            }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeInitializationException)
             {
                 var reason = $"ONNX Runtime native library (libonnxruntime.so beside the agent) could not be loaded: {Innermost(e).Message}";
