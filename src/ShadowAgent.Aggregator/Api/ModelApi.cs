@@ -38,9 +38,20 @@ internal static class ModelApi
             return Problem(StatusCodes.Status400BadRequest, "bad query parameter", "stream must not be empty");
         }
 
-        List<RetrainOutcome> outcomes = stream is null
-            ? await refresh.RetrainAllAsync(force: true, cancellationToken)
-            : [await refresh.RetrainAsync(stream, force: true, cancellationToken)];
+        List<RetrainOutcome> outcomes;
+        try
+        {
+            outcomes = stream is null
+                ? await refresh.RetrainAllAsync(force: true, cancellationToken)
+                : [await refresh.RetrainAsync(stream, force: true, cancellationToken)];
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A history the trainer cannot use, or no ONNX Runtime to check the exported file with: said, not hidden
+            // behind a bare 500.
+            return Problem(StatusCodes.Status500InternalServerError, "training failed", $"stream '{stream}': {exception.Message}");
+        }
+
         if (stream is not null)
         {
             var outcome = outcomes[0];
