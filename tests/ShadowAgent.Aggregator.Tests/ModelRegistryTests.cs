@@ -19,15 +19,16 @@ public sealed class ModelRegistryTests
             using var setup = connection.CreateCommand();
             setup.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);" +
                 string.Concat(Migrations.All.Where(m => m.Version <= 3).Select(m => $"{m.Sql}; INSERT INTO schema_migrations VALUES ({m.Version}, 'v{m.Version}', 0);")) +
-                """
+                $$"""
                 INSERT INTO hosts VALUES ('host-a', 'a', '0.1', 1, '', 1, 1, 'linux', '', 'x64', 'v2', 0, 1, 0, 0);
                 INSERT INTO streams (host_id, name, window_ms, profiles_total, records_total) VALUES ('host-a', 'orders', 10000, 1, 60);
                 INSERT INTO profiles (stream_id, session_epoch, window_start_ms, window_end_ms, partial, records, bytes, parsed, errors,
-                                      dropped_records, rate, payload) VALUES (1, 1, 0, 10000, 0, 60, 600, 60, 0, 0, 6, x'0a');
+                                      dropped_records, rate, payload) VALUES (1, 1, {{Agents.T0}}, {{Agents.T0 + 10_000}}, 0, 60, 600, 60, 0, 0, 6, x'0a');
                 """;
             setup.ExecuteNonQuery();
         }
 
+        // The clock is the test default (an hour after the window), so the pruner that runs at start keeps the profile.
         SqliteConnection.ClearAllPools();
         await using var aggregator = await TestAggregator.StartAsync(directory);
 
