@@ -64,4 +64,8 @@ for project in ShadowAgent.Agent ShadowAgent.Aggregator; do
     | grep -vE '^\s*$' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "install.sh: publishing $project failed" >&2; exit 1; }
 done
-say "ready: out/bin/shadow-agent, out/bin/shadow-aggregator"
+# ONNX Runtime's native library: the native AOT publish copies the package's runtimes/<rid>/native/libonnxruntime.so
+# beside the binaries (both load it: the agent to score shipped models, the aggregator to check what it trains). An
+# agent without it still runs, on its statistical detectors only, and refuses model updates saying why.
+[ -f out/bin/libonnxruntime.so ] || { echo "install.sh: out/bin/libonnxruntime.so is missing after publishing" >&2; exit 1; }
+say "ready: out/bin/shadow-agent, out/bin/shadow-aggregator (+ libonnxruntime.so)"

@@ -30,5 +30,10 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "actuation-latency")
     return await ActuationLatencyScenario.RunAsync(args[2..]);
 }
 
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "model-train")
+{
+    return ModelTrainingScenario.Run(args[2..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TapParseBenchmarks).Assembly).Run(args);
 return 0;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Hosting;
+using ShadowAgent.Agent.Models;
 using ShadowAgent.Agent.Uplink;
 using ShadowAgent.Core.Streams;
 using ShadowAgent.Core.Telemetry;
@@ -115,6 +116,7 @@ internal static class AgentProgram
         }
 
         services.AddSingleton<IProfileSpool>(new ProfileSpool(options.Aggregator.MaxUnackedBatches, options.Spool.MaxBytes, store));
+        services.AddSingleton<StreamModels>();
         services.AddSingleton<AgentStreams>();
         services.AddSingleton<ICommandHandler>(sp => ResizeCommandHandler.Create(
             options.Actuation, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("ShadowAgent.Actuation")));
@@ -125,7 +127,8 @@ internal static class AgentProgram
             sp.GetRequiredService<ILogger<UplinkService>>(),
             sp.GetRequiredService<UplinkMetrics>(),
             Random.Shared,
-            sp.GetRequiredService<ICommandHandler>()));
+            sp.GetRequiredService<ICommandHandler>(),
+            sp.GetRequiredService<StreamModels>()));
 
         // Hosted services stop in reverse order: taps drain first, then the partial windows are queued, then
         // the uplink waits for their acknowledgement.

@@ -1,4 +1,5 @@
 using ShadowAgent.Agent.Configuration;
+using ShadowAgent.Agent.Models;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Core.Streams;
 using ShadowAgent.Detection.Ensemble;
@@ -13,9 +14,14 @@ internal sealed class AgentStreams
 {
     private readonly Dictionary<string, ProfileScorer> _scorers = [];
     private readonly Dictionary<string, (StreamingForecaster Forecaster, StreamForecastOptions Options)> _forecasters = [];
+    private readonly StreamModels? _models;
 
-    public AgentStreams(AgentOptions options, TimeProvider time)
+    /// <param name="options">The agent's streams.</param>
+    /// <param name="time">The clock windows close on.</param>
+    /// <param name="models">The learned detectors the aggregator ships; null scores with the statistical detectors only.</param>
+    public AgentStreams(AgentOptions options, TimeProvider time, StreamModels? models = null)
     {
+        _models = models;
         Streams = [.. options.Streams.Select(s => (s, new StreamWindows(s, time)))];
         foreach (var s in options.Streams)
         {
@@ -110,7 +116,16 @@ internal sealed class AgentStreams
         {
             if (_scorers.TryGetValue(profile.Stream, out var scorer))
             {
-                profile.Anomaly = scorer.Score(profile);
+                var anomaly = scorer.Score(profile);
+
+                // The learned models score the same vector, with the model in their slot now: a swap in progress
+                // delays nothing, the window gets the old model's reading or the new one's.
+                if (anomaly is not null && _models?.For(profile.Stream) is { } detector)
+                {
+                    anomaly = ModelAnomaly.Combine(anomaly, detector.Observe(scorer.Values), detector);
+                }
+
+                profile.Anomaly = anomaly;
             }
 
             // The forecaster learns whole windows only; a partial one would read as a drop.

@@ -10,7 +10,7 @@ internal static class HostFacts
 {
     public const uint ProtocolVersion = 1;
 
-    public static readonly string[] Capabilities = ["profiles.v1"];
+    public static readonly string[] Capabilities = ["profiles.v1", "models.onnx"];
 
     public static string AgentVersion { get; } =
         typeof(HostFacts).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

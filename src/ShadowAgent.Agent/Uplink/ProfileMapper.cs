@@ -6,6 +6,7 @@ using CoreKey = ShadowAgent.Core.Profiles.KeyProfile;
 using CoreSpectral = ShadowAgent.Core.Profiles.SpectralSummary;
 using CoreVolume = ShadowAgent.Core.Profiles.VolumeCounters;
 using ProtoContributor = ShadowAgent.Protocol.V1.AnomalyContributor;
+using ProtoModelVerdict = ShadowAgent.Protocol.V1.ModelVerdict;
 using ProtoForecast = ShadowAgent.Protocol.V1.Forecast;
 using ProtoForecastPoint = ShadowAgent.Protocol.V1.ForecastPoint;
 using ProtoHeavyHitter = ShadowAgent.Protocol.V1.HeavyHitter;
@@ -104,6 +105,18 @@ internal static class ProfileMapper
             foreach (var c in anomaly.Contributors)
             {
                 score.Contributors.Add(new ProtoContributor { Feature = c.Feature, Detector = c.Detector, Statistic = c.Statistic, TailProbability = c.TailProbability });
+            }
+
+            foreach (var m in anomaly.Models)
+            {
+                score.Models.Add(new ProtoModelVerdict
+                {
+                    Kind = m.Kind,
+                    Version = (uint)Math.Clamp(m.Version, 0, uint.MaxValue),
+                    Score = m.Score,
+                    Threshold = m.Threshold,
+                    Unusual = m.Unusual,
+                });
             }
 
             proto.Anomaly = score;

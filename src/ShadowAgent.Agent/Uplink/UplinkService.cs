@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
+using ShadowAgent.Agent.Models;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Protocol.V1;
 
@@ -39,6 +40,7 @@ internal sealed class UplinkService : BackgroundService
     private readonly Pulse _wake = new();
     private readonly Pulse _acked = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<AgentMessage> _replies = new();
+    private readonly StreamModels? _models;
     private long _recordsTotal;
     private long _droppedRecordsTotal;
     private long _profilesTotal;
@@ -48,9 +50,14 @@ internal sealed class UplinkService : BackgroundService
     private int _warnedModel;
     private int _warnedStreamConfig;
 
-    public UplinkService(AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random, ICommandHandler? commands = null)
+    /// <param name="commands">Where resize commands are applied; null answers them as not supported.</param>
+    /// <param name="models">Where model updates are loaded; null answers them as not supported.</param>
+    public UplinkService(
+        AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random,
+        ICommandHandler? commands = null, StreamModels? models = null)
     {
         _commands = commands;
+        _models = models;
         _options = options.Aggregator;
         _spool = spool;
         _time = time;
@@ -346,6 +353,11 @@ internal sealed class UplinkService : BackgroundService
                             Message = ResizeUnsupported,
                         },
                     });
+                    break;
+                case AggregatorMessage.BodyOneofCase.ModelUpdate when _models is { } models:
+                    // Building an ONNX Runtime session takes milliseconds: on the thread pool, so acks keep flowing.
+                    var update = message.ModelUpdate;
+                    _ = Task.Run(() => Reply(new AgentMessage { ModelResult = models.Apply(update) }), CancellationToken.None);
                     break;
                 case AggregatorMessage.BodyOneofCase.ModelUpdate:
                     WarnOnce(ref _warnedModel, "ModelUpdate");

@@ -66,6 +66,10 @@ internal static partial class DemoCommand
                 $"--Aggregator:GrpcListen=127.0.0.1:{options.GrpcPort}",
                 $"--Aggregator:HttpListen=127.0.0.1:{options.HttpPort}",
                 $"--Aggregator:DatabasePath={Path.Combine(workDir, "shadow.db")}",
+
+                // The demo's day lasts minutes: the agent's learned models are retrained every minute once 30 windows exist.
+                "--Aggregator:Models:RefreshInterval=00:01:00",
+                "--Aggregator:Models:MinProfiles=30",
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Microsoft=Warning",
             ]);

@@ -12,6 +12,7 @@ using ShadowAgent.Aggregator.Api;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Ingest;
 using ShadowAgent.Aggregator.Orchestration;
+using ShadowAgent.Aggregator.Models;
 using ShadowAgent.Aggregator.Signals;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
@@ -89,6 +90,9 @@ public static class AggregatorHost
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
         services.AddOrchestration(options.Orchestrator);
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelRefresh>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRefresh>());
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxBatchMessageBytes);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
@@ -102,6 +106,7 @@ public static class AggregatorHost
         app.MapGrpcService<AgentLinkService>();
         app.MapOperatorApi();
         app.MapOrchestration();
+        app.MapModelApi();
         return app;
     }
 

@@ -32,6 +32,9 @@ public sealed class AggregatorOptions
     /// <summary>The orchestrator: targets it sizes, and the bounds of what it learns (Aggregator:Orchestrator).</summary>
     public Orchestration.OrchestratorOptions Orchestrator { get; set; } = new();
 
+    /// <summary>Training and shipping of the agents' learned detectors.</summary>
+    public Models.ModelRefreshOptions Models { get; set; } = new();
+
     /// <summary>The database path after applying the defaults.</summary>
     public string ResolvedDatabasePath()
     {

@@ -42,6 +42,8 @@ internal static class AggregatorOptionsValidator
             errors.Add($"{section}:{nameof(AggregatorOptions.FleetMaxProfiles)}: '{options.FleetMaxProfiles}' must be between 1 and {MaxFleetProfiles}");
         }
 
+        Models.ModelRefreshOptionsValidator.Validate(options.Models, errors);
+
         if (options.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
             errors.Add($"{section}:{nameof(AggregatorOptions.DatabasePath)}: '{options.DatabasePath}' is not a valid path");

@@ -24,6 +24,9 @@ public sealed class AgentConnection
 
     public string HostId { get; }
 
+    /// <summary>The agent's Hello: its capabilities and streams, which decide what may be sent to it.</summary>
+    public Hello? Hello { get; init; }
+
     public ulong SessionEpoch { get; }
 
     /// <summary>How the agent compresses its messages ("gzip", or "identity" for none), from grpc-encoding.</summary>

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Aggregator.Feed;
 using ShadowAgent.Aggregator.Hosting;
+using ShadowAgent.Aggregator.Models;
 using ShadowAgent.Aggregator.Store;
 using ShadowAgent.Aggregator.Telemetry;
 using ShadowAgent.Protocol.V1;
@@ -19,6 +20,7 @@ internal sealed class AgentLinkService(
     AggregatorMetrics metrics,
     AggregatorOptions options,
     IEnumerable<ICommandResultHandler> resultHandlers,
+    ModelRefresh models,
     ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     public const uint ProtocolVersion = 1;
@@ -52,8 +54,11 @@ internal sealed class AgentLinkService(
 
         // gRPC's own headers are not in RequestHeaders; the HTTP request has them.
         var encoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString() is { Length: > 0 } e ? e : "identity";
-        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken, encoding);
+        var connection = new AgentConnection(hello.HostId, hello.SessionEpoch, context.CancellationToken, encoding) { Hello = hello };
         connections.Register(connection);
+
+        // An agent that connects after its streams' models were trained gets the newest versions now.
+        models.OfferLatest(connection);
         IngestLog.AgentConnected(logger, hello.HostId, hello.HostName, hello.AgentVersion, hello.SessionEpoch, storedThrough, encoding);
         var writer = WriteLoopAsync(connection, responseStream);
         try
@@ -101,11 +106,13 @@ internal sealed class AgentLinkService(
                     }
 
                     break;
+                case AgentMessage.BodyOneofCase.ModelResult:
+                    await models.RecordResultAsync(connection.HostId, message.ModelResult, token);
+                    break;
                 case AgentMessage.BodyOneofCase.Hello:
                     throw new RpcException(new Status(StatusCode.FailedPrecondition, "hello may only be the first message"));
                 default:
-                    // Model results are consumed by the model distribution; unknown kinds are ignored as the
-                    // contract's evolution rules require.
+                    // Unknown kinds are ignored as the contract's evolution rules require.
                     break;
             }
         }

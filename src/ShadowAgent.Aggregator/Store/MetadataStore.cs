@@ -245,6 +245,26 @@ internal sealed class MetadataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction on the writer connection, under the write lock: how components
+    /// that own tables of their own (the model registry, the orchestrator) write without becoming a second SQLite writer.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            var result = write(_connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task RecordHeartbeatAsync(string hostId, ulong sessionEpoch, Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
@@ -316,26 +336,6 @@ internal sealed class MetadataStore : IDisposable
             {
                 _writeLock.Release();
             }
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in one transaction on the writer connection, serialized with every other write,
-    /// for components that keep their own tables (the orchestrator's decisions, commands and learned parameters).
-    /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            using var transaction = _connection.BeginTransaction();
-            var result = work(_connection, transaction);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 

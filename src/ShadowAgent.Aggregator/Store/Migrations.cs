@@ -109,6 +109,39 @@ internal static class Migrations
             CREATE INDEX signals_by_window_end ON signals (window_end_ms);
             """),
 
+        // Learned detectors trained per stream from stored profiles (Models/ModelRefresh), and each agent's answer
+        // to each model shipped to it. model_results has no foreign key: an agent may answer for a model pruned since.
+        (4, "models and model results", """
+            CREATE TABLE models (
+                model_id        INTEGER PRIMARY KEY,
+                stream          TEXT NOT NULL,
+                kind            TEXT NOT NULL,
+                version         INTEGER NOT NULL,
+                precision       TEXT NOT NULL,
+                features        TEXT NOT NULL,
+                threshold       REAL NOT NULL,
+                sha256          TEXT NOT NULL,
+                size_bytes      INTEGER NOT NULL,
+                onnx            BLOB NOT NULL,
+                trained_at_ms   INTEGER NOT NULL,
+                rows            INTEGER NOT NULL,
+                hosts           INTEGER NOT NULL,
+                data_through_ms INTEGER NOT NULL,
+                training_ms     REAL NOT NULL,
+                flagged_share   REAL NOT NULL,
+                UNIQUE (stream, kind, version)
+            );
+            CREATE TABLE model_results (
+                host_id     TEXT NOT NULL,
+                model_id    INTEGER NOT NULL,
+                version     INTEGER NOT NULL,
+                loaded      INTEGER NOT NULL,
+                message     TEXT NOT NULL,
+                received_ms INTEGER NOT NULL,
+                PRIMARY KEY (host_id, model_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX model_results_by_model ON model_results (model_id);
+            """),
         // Orchestrator: decisions with their inputs and outcomes, the commands sent and their results, learned parameters.
         (5, Orchestration.OrchestratorSchema.Name, Orchestration.OrchestratorSchema.Sql),
     ];

@@ -23,7 +23,18 @@ public sealed class AnomalySummary
 
     /// <summary>The most significant (feature, detector) pairs, rarest first.</summary>
     public required IReadOnlyList<AnomalyContributor> Contributors { get; init; }
+
+    /// <summary>The learned models' readings of the window; empty until a model has been loaded.</summary>
+    public IReadOnlyList<ModelVerdict> Models { get; init; } = [];
 }
+
+/// <summary>One learned model's score of a window.</summary>
+/// <param name="Kind">"isolation-forest" or "autoencoder".</param>
+/// <param name="Version">The model version that scored.</param>
+/// <param name="Score">The model's score.</param>
+/// <param name="Threshold">Score from which the window is unusual (the model's training fence).</param>
+/// <param name="Unusual">Score at or above the threshold.</param>
+public readonly record struct ModelVerdict(string Kind, long Version, double Score, double Threshold, bool Unusual);
 
 public readonly record struct AnomalyContributor(string Feature, string Detector, double Statistic, double TailProbability);
 

@@ -27,6 +27,10 @@ public sealed class ProfileScorer
 
     public IReadOnlyList<string> Features => _features.Names;
 
+    /// <summary>The feature vector of the window scored last (NaN where a feature had no value), in
+    /// <see cref="Features"/> order: what the learned models score next, so both see the same numbers.</summary>
+    public ReadOnlySpan<double> Values => _values;
+
     /// <summary>Scores the window, then learns it; null for a partial window.</summary>
     public AnomalySummary? Score(WindowProfile profile)
     {

@@ -87,7 +87,7 @@ public sealed class UplinkServiceTests : IAsyncLifetime
         Assert.Equal("host-1", hello.HostId);
         Assert.Equal("box", hello.HostName);
         Assert.Equal(1u, hello.ProtocolVersion);
-        Assert.Equal(["profiles.v1"], hello.Capabilities);
+        Assert.Equal(["profiles.v1", "models.onnx"], hello.Capabilities);
         Assert.NotEqual(0ul, hello.SessionEpoch);
         Assert.Equal(T0.ToUnixTimeMilliseconds(), hello.AgentStartUnixMs);
         Assert.False(string.IsNullOrEmpty(hello.AgentVersion));

@@ -23,7 +23,7 @@ internal sealed class RunningAggregator : IAsyncDisposable
 
     public HttpClient Api { get; }
 
-    public static async Task<RunningAggregator> StartAsync(string directory, int grpcPort = 0)
+    public static async Task<RunningAggregator> StartAsync(string directory, int grpcPort = 0, params string[] extra)
     {
         var app = AggregatorHost.Build(
         [
@@ -31,6 +31,7 @@ internal sealed class RunningAggregator : IAsyncDisposable
             "--Aggregator:HttpListen=127.0.0.1:0",
             $"--Aggregator:DatabasePath={Path.Combine(directory, "shadow.db")}",
             "--Logging:LogLevel:Default=Warning",
+            .. extra,
         ]);
         await app.StartAsync();
         return new RunningAggregator(app);
