@@ -20,7 +20,12 @@ internal static class KnownKeys
     private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
     private static readonly HashSet<string> Schema = Set("Enabled", "MaxFields", "MaxPathChars", "MaxFieldsPerProfile", "BaselineWindows", "ShareShift");
     private static readonly HashSet<string> Spectral = Set("Enabled", "MaxLength", "Fields");
-    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes");
+    private static readonly HashSet<string> Tap = Set(
+        "Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes",
+        "Paths", "PollInterval", "CheckpointPath", "CheckpointInterval", "StartAt", "Plain",
+        "MaxFrameBytes", "MaxDepth", "MaxEntries");
+
+    private static readonly HashSet<string> Plain = Set("KeyPattern");
 
     public static void CheckAgent(IConfigurationSection agent, List<string> errors)
     {
@@ -61,6 +66,10 @@ internal static class KnownKeys
                         else if (Is(field, "Tap"))
                         {
                             CheckChildren(field, Tap, errors);
+                            foreach (var plain in field.GetChildren().Where(c => Is(c, "Plain")))
+                            {
+                                CheckChildren(plain, Plain, errors);
+                            }
                         }
                         else if (Is(field, "EventTime"))
                         {
