@@ -55,7 +55,8 @@ public sealed class ForwardTap : ITap
         ArgumentNullException.ThrowIfNull(sinks);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var address = stream.Tap.Address;
-        if (!StreamOptionsValidator.TryParseTcpAddress(address, out var endPoint))
+        // Port 0 (the system picks one) is allowed here for tests; configuration asks for a real port.
+        if (string.IsNullOrWhiteSpace(address) || !address.Contains(':', StringComparison.Ordinal) || !IPEndPoint.TryParse(address, out var endPoint))
         {
             throw new InvalidOperationException($"Stream '{stream.Name}': forward address '{address}' is not an IP address and port (for example 127.0.0.1:24224).");
         }
