@@ -20,8 +20,9 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages: clang and zlib for the native AOT linker; python3-onnx, the ONNX project's own checker, which
-# the model tests run on every exported model as an independent reader (/usr/bin/python3).
-packages=(clang zlib1g-dev python3-onnx)
+# the model tests run on every exported model as an independent reader (/usr/bin/python3); python3-msgpack, an
+# independent MessagePack writer the forward tap's tests send every forward-protocol mode with.
+packages=(clang zlib1g-dev python3-onnx python3-msgpack)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,12 +12,14 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
     private readonly AgentStreams _streams;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly List<ITap> _taps = [];
 
-    public TapService(AgentStreams streams, ILoggerFactory loggerFactory)
+    public TapService(AgentStreams streams, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _streams = streams;
         _loggerFactory = loggerFactory;
+        _time = time;
         _logger = loggerFactory.CreateLogger<TapService>();
     }
 
@@ -41,7 +43,7 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
 
         foreach (var (options, windows) in _streams.Streams)
         {
-            var tap = TapFactory.Start(options, windows, _loggerFactory);
+            var tap = TapFactory.Start(options, windows, _loggerFactory, _time);
             _taps.Add(tap);
             AgentLog.TapListening(_logger, tap.StreamName, options.Tap.Kind, tap.Source, StartClock.ElapsedMs);
         }
