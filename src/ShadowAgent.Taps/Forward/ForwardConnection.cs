@@ -16,7 +16,7 @@ namespace ShadowAgent.Taps.Forward;
 /// </summary>
 internal sealed class ForwardConnection
 {
-    private const int MinReadBytes = 64 * 1024;
+    private const int MinReadBytes = 128 * 1024;
 
     private readonly Socket _socket;
     private readonly ForwardMessageParser _parser;

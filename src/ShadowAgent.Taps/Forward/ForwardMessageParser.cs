@@ -37,6 +37,11 @@ internal sealed class ForwardMessageParser
     private readonly int _maxDepth;
     private readonly int _maxEntries;
     private byte[] _inflated = [];
+    private byte[] _contiguous = [];
+
+    // A lower bound of the bytes the message at the start of the buffer needs; no rescan before they are there.
+    private long _needed;
+    private RecordError _lastError;
     private long _records;
     private long _bytes;
     private long _malformed;
@@ -62,6 +67,11 @@ internal sealed class ForwardMessageParser
     /// <summary>Handles every whole message at the start of <paramref name="buffer"/> and slices it past them.</summary>
     public ForwardOutcome Parse(ref ReadOnlySequence<byte> buffer, bool isCompleted)
     {
+        if (!isCompleted && buffer.Length < _needed)
+        {
+            return ForwardOutcome.NeedMore;
+        }
+
         _sink.BeginBatch();
         try
         {
@@ -71,10 +81,12 @@ internal sealed class ForwardMessageParser
                 switch (scan)
                 {
                     case ScanResult.Complete:
+                        _needed = 0;
                         Message(buffer.Slice(0, length));
                         buffer = buffer.Slice(length);
                         continue;
                     case ScanResult.Incomplete when !isCompleted && buffer.Length <= _maxFrameBytes:
+                        _needed = length;
                         return ForwardOutcome.NeedMore;
                     case ScanResult.Incomplete when !isCompleted:
                     case ScanResult.TooLarge:
@@ -152,7 +164,11 @@ internal sealed class ForwardMessageParser
         var record = reader.CreatePeekReader();
         reader.Skip();
         var options = count == 4 ? ReadOptions(ref reader) : default;
-        Entry(ref record, time, (int)bytes);
+        if (!Entry(ref record, time, 0, (int)bytes))
+        {
+            Error(_lastError, bytes);
+        }
+
         Ack(options);
     }
 
@@ -170,18 +186,27 @@ internal sealed class ForwardMessageParser
 
         for (var i = 0; i < n; i++)
         {
+            // Read in place (a peek reader is a copy of the reader's position); only an entry that turns out
+            // malformed is skipped again from its start.
             var start = entries.Consumed;
             var entry = entries.CreatePeekReader();
-            entries.Skip();
-            var entryBytes = (int)(entries.Consumed - start);
             if (entry.NextMessagePackType != MessagePackType.Array || entry.ReadArrayHeader() != 2)
             {
-                Error(RecordError.Malformed, entryBytes);
+                entries.Skip();
+                Error(RecordError.Malformed, entries.Consumed - start);
                 continue;
             }
 
             var time = ReadTime(ref entry);
-            Entry(ref entry, time, entryBytes);
+            if (Entry(ref entry, time, start))
+            {
+                entries = entry;
+            }
+            else
+            {
+                entries.Skip();
+                Error(_lastError, entries.Consumed - start);
+            }
         }
 
         Ack(options);
@@ -195,6 +220,11 @@ internal sealed class ForwardMessageParser
         {
             Error(RecordError.Malformed, bytes);
             return;
+        }
+
+        if (!stream.IsSingleSegment && options.Compressed is null)
+        {
+            stream = Contiguous(stream);
         }
 
         if (options.Compressed is { } compression)
@@ -233,7 +263,10 @@ internal sealed class ForwardMessageParser
             else
             {
                 var time = ReadTime(ref entry);
-                Entry(ref entry, time, (int)length);
+                if (!Entry(ref entry, time, 0, (int)length))
+                {
+                    Error(_lastError, length);
+                }
             }
 
             stream = stream.Slice(length);
@@ -242,26 +275,40 @@ internal sealed class ForwardMessageParser
         Ack(options);
     }
 
-    private void Entry(ref MessagePackReader record, long? time, int bytes)
+    /// <summary>
+    /// Extracts one record; when it succeeds the record is in the sink. When it fails nothing is counted yet: the
+    /// caller counts <see cref="_lastError"/> with the entry's whole length (the reader stopped inside it).
+    /// </summary>
+    /// <param name="start">Where the entry began in the reader's sequence, for its length when <paramref name="bytes"/> is 0.</param>
+    /// <param name="bytes">The entry's length when known; 0 to take it from what the reader consumed since <paramref name="start"/>.</param>
+    private bool Entry(ref MessagePackReader record, long? time, long start, int bytes = 0)
     {
+        if (!_extractor.TryExtract(ref record, time, out _lastError))
+        {
+            return false;
+        }
+
+        if (bytes == 0)
+        {
+            bytes = (int)(record.Consumed - start);
+        }
+
         _records++;
         _bytes += bytes;
-        if (_extractor.TryExtract(ref record, time, out var error))
+        _sink.OnRecord(_extractor.View(bytes));
+        return true;
+    }
+
+    /// <summary>A packed stream split across the pipe's segments, copied once so its entries are read from one span.</summary>
+    private ReadOnlySequence<byte> Contiguous(in ReadOnlySequence<byte> stream)
+    {
+        if (_contiguous.Length < stream.Length)
         {
-            _sink.OnRecord(_extractor.View(bytes));
-            return;
+            _contiguous = new byte[(int)Math.Min(Math.Max(stream.Length, _contiguous.Length * 2L), _maxFrameBytes)];
         }
 
-        if (error == RecordError.InvalidUtf8)
-        {
-            _invalidUtf8++;
-        }
-        else
-        {
-            _malformed++;
-        }
-
-        _sink.OnError(error, bytes);
+        stream.CopyTo(_contiguous);
+        return new ReadOnlySequence<byte>(_contiguous, 0, (int)stream.Length);
     }
 
     /// <summary>An integer of seconds, the EventTime extension, or (from some clients) a float of seconds; null otherwise.</summary>
