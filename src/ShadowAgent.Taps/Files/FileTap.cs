@@ -45,6 +45,7 @@ public sealed class FileTap : ITap
     private long _passes;
     private long _truncations;
     private long _rotationsFinished;
+    private int _openFiles;
 
     private FileTap(StreamOptions stream, IRecordSinkFactory sinks, ILogger logger, TimeProvider time)
     {
@@ -81,8 +82,6 @@ public sealed class FileTap : ITap
     internal long Truncations => Interlocked.Read(ref _truncations);
 
     internal long RotationsFinished => Interlocked.Read(ref _rotationsFinished);
-
-    private int _openFiles;
 
     /// <summary>Loads the checkpoint and starts the poll loop.</summary>
     public static FileTap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory, TimeProvider? time = null)

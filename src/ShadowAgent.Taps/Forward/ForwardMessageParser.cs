@@ -164,7 +164,7 @@ internal sealed class ForwardMessageParser
         var record = reader.CreatePeekReader();
         reader.Skip();
         var options = count == 4 ? ReadOptions(ref reader) : default;
-        if (!Entry(ref record, time, 0, (int)bytes))
+        if (!Entry(ref record, time, (int)bytes))
         {
             Error(_lastError, bytes);
         }
@@ -186,26 +186,21 @@ internal sealed class ForwardMessageParser
 
         for (var i = 0; i < n; i++)
         {
-            // Read in place (a peek reader is a copy of the reader's position); only an entry that turns out
-            // malformed is skipped again from its start.
-            var start = entries.Consumed;
-            var entry = entries.CreatePeekReader();
+            // The message was scanned whole, so each entry scans complete; its length lets the extractor stop early.
+            var rest = entries.Sequence.Slice(entries.Position);
+            MsgPackScanner.Scan(rest, _maxFrameBytes, _maxDepth, out var length);
+            var entry = new MessagePackReader(rest.Slice(0, length));
+            entries.ReadRaw(length);
             if (entry.NextMessagePackType != MessagePackType.Array || entry.ReadArrayHeader() != 2)
             {
-                entries.Skip();
-                Error(RecordError.Malformed, entries.Consumed - start);
+                Error(RecordError.Malformed, length);
                 continue;
             }
 
             var time = ReadTime(ref entry);
-            if (Entry(ref entry, time, start))
+            if (!Entry(ref entry, time, (int)length))
             {
-                entries = entry;
-            }
-            else
-            {
-                entries.Skip();
-                Error(_lastError, entries.Consumed - start);
+                Error(_lastError, length);
             }
         }
 
@@ -263,7 +258,7 @@ internal sealed class ForwardMessageParser
             else
             {
                 var time = ReadTime(ref entry);
-                if (!Entry(ref entry, time, 0, (int)length))
+                if (!Entry(ref entry, time, (int)length))
                 {
                     Error(_lastError, length);
                 }
@@ -279,18 +274,11 @@ internal sealed class ForwardMessageParser
     /// Extracts one record; when it succeeds the record is in the sink. When it fails nothing is counted yet: the
     /// caller counts <see cref="_lastError"/> with the entry's whole length (the reader stopped inside it).
     /// </summary>
-    /// <param name="start">Where the entry began in the reader's sequence, for its length when <paramref name="bytes"/> is 0.</param>
-    /// <param name="bytes">The entry's length when known; 0 to take it from what the reader consumed since <paramref name="start"/>.</param>
-    private bool Entry(ref MessagePackReader record, long? time, long start, int bytes = 0)
+    private bool Entry(ref MessagePackReader record, long? time, int bytes)
     {
         if (!_extractor.TryExtract(ref record, time, out _lastError))
         {
             return false;
-        }
-
-        if (bytes == 0)
-        {
-            bytes = (int)(record.Consumed - start);
         }
 
         _records++;

@@ -26,6 +26,8 @@ internal sealed class ForwardRecordExtractor
     private readonly byte[] _keyText;
     private readonly byte[] _keyTextLengths;
     private readonly double[] _numbers;
+    private readonly ulong _allKeys;
+    private readonly ulong _allNumbers;
     private byte[] _scratch = new byte[256];
     private ulong _keysPresent;
     private ulong _keysSeen;
@@ -45,12 +47,21 @@ internal sealed class ForwardRecordExtractor
         _keyText = new byte[fields.KeyCount * RecordView.MaxKeyTextBytes];
         _keyTextLengths = new byte[fields.KeyCount];
         _numbers = new double[fields.NumberCount];
+        _allKeys = fields.KeyCount == 64 ? ulong.MaxValue : (1UL << fields.KeyCount) - 1;
+        _allNumbers = fields.NumberCount == 64 ? ulong.MaxValue : (1UL << fields.NumberCount) - 1;
     }
+
+    /// <summary>Every configured field has been met: the rest of the record cannot change the view.</summary>
+    private bool AllSeen => (_keysSeen & _allKeys) == _allKeys && (_numbersSeen & _allNumbers) == _allNumbers && (!_hasTime || _timeSeen);
 
     public RecordView View(int bytes) =>
         new(bytes, _keyHashes, _keysPresent, _numbers, _numbersPresent, _numbersNotNumeric, _keyText, _keyTextLengths, _time, _timeMs);
 
-    /// <summary>Reads one record map; false when it is not a map or not valid (string keys or values that are not UTF-8).</summary>
+    /// <summary>
+    /// Reads one record map; false when it is not a map or a configured string value is not UTF-8. Reading stops once
+    /// every configured field was met, so the reader's position afterwards is undefined: callers know the entry's
+    /// length from the scan and advance by it.
+    /// </summary>
     /// <param name="entryTimeMs">The entry's time in Unix milliseconds, or null when it had none readable.</param>
     public bool TryExtract(ref MessagePackReader reader, long? entryTimeMs, out RecordError error)
     {
@@ -69,7 +80,7 @@ internal sealed class ForwardRecordExtractor
             return false;
         }
 
-        if (!ReadMap(ref reader, _root, out error))
+        if (!AllSeen && !ReadMap(ref reader, _root, out error))
         {
             return false;
         }
@@ -92,13 +103,8 @@ internal sealed class ForwardRecordExtractor
             FieldNode? child = null;
             if (reader.NextMessagePackType == MessagePackType.String)
             {
+                // Names are compared as bytes with the configured ones, which are valid UTF-8.
                 var name = ReadString(ref reader);
-                if (!Utf8.IsValid(name))
-                {
-                    error = RecordError.InvalidUtf8;
-                    return false;
-                }
-
                 child = node is null ? null : Match(node, name);
             }
             else
@@ -113,6 +119,10 @@ internal sealed class ForwardRecordExtractor
             else if (!ReadValue(ref reader, child, out error))
             {
                 return false;
+            }
+            else if (AllSeen)
+            {
+                return true;
             }
         }
 

@@ -110,8 +110,18 @@ public sealed class ForwardTap : ITap
             connection.Stop();
         }
 
-        // Parsing is synchronous between reads, so a stopped connection ends within one message's work.
-        await Task.WhenAll(connections.Select(c => c.Value)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Parsing is synchronous between reads, so a stopped connection ends within one message's work; its sink
+        // is closed after that, so wait for it even when the caller's time is up.
+        var all = Task.WhenAll(connections.Select(c => c.Value));
+        try
+        {
+            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await all.ConfigureAwait(false);
+        }
+
         _acceptCts.Dispose();
         ForwardLog.Stopped(_logger, _stream.Name);
     }

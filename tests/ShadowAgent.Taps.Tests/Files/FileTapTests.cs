@@ -334,4 +334,16 @@ public sealed class FileTapTests : IDisposable
         AssertExactly(Sink(sinks), 0, 10);
         Assert.Contains("\"Offset\"", File.ReadAllText(stream.Tap.CheckpointPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TapFactory_FileKind_StartsAFileTap()
+    {
+        var path = _dir.File("app.log");
+        Append(path, Lines(0, 3));
+        var sinks = new RecordingSinkFactory();
+        await using var tap = TapFactory.Start(Stream(path), sinks, NullLoggerFactory.Instance, TimeProvider.System);
+        Assert.IsType<FileTap>(tap);
+        Assert.Equal(path, tap.Source);
+        await WaitForRecords(Sink(sinks), 3);
+    }
 }

@@ -211,4 +211,23 @@ public sealed class ForwardTapTests
         Assert.Empty(sink.Errors);
         AssertRecords(sink, 0, 1);
     }
+
+    [Fact]
+    public async Task StopAsync_SenderStalledMidMessage_SinkClosedOnceAndNothingHalfCounted()
+    {
+        var sinks = new RecordingSinkFactory();
+        var tap = (ForwardTap)TapFactory.Start(Stream(), sinks, NullLoggerFactory.Instance);
+        using var socket = await ConnectAsync(tap);
+        await SendAsync(socket, Frames.Forward(0, 2));
+        var message = Frames.Forward(2, 50);
+        await SendAsync(socket, message[..(message.Length - 1)]);
+        var sink = await WaitForSink(sinks);
+        await Eventually.Until(() => sink.Handled == 2, "the whole message was handled");
+
+        await tap.StopAsync(CancellationToken.None);
+        Assert.Equal(1, sinks.CloseCalls(sink));
+        Assert.Empty(sink.Errors);
+        AssertRecords(sink, 0, 2);
+        Assert.Equal(0, await socket.ReceiveAsync(new byte[1], SocketFlags.None));
+    }
 }
