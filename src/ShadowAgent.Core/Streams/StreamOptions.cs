@@ -180,7 +180,7 @@ public sealed class TapOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// File taps: where a file found at the first start without a checkpoint entry is read from: "beginning" or "end".
+    /// File taps: where the files found at the very first start (no checkpoint yet) are read from: "beginning" or "end".
     /// Files that appear later are always read from their beginning.
     /// </summary>
     public string StartAt { get; set; } = FileStartPositions.Beginning;

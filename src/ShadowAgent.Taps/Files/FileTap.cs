@@ -42,6 +42,9 @@ public sealed class FileTap : ITap
     private Task? _stopping;
     private long _lastCheckpoint;
     private bool _dirty;
+
+    // A checkpoint was read: files it does not list appeared while the agent was down and are read from their start.
+    private bool _hadCheckpoint;
     private long _passes;
     private long _truncations;
     private long _rotationsFinished;
@@ -182,6 +185,7 @@ public sealed class FileTap : ITap
 
         try
         {
+            _hadCheckpoint = File.Exists(_checkpointPath);
             foreach (var entry in FileCheckpoint.Load(_checkpointPath))
             {
                 _restored[new FileIdentity(entry.Device, entry.Inode)] = entry;
@@ -208,6 +212,7 @@ public sealed class FileTap : ITap
             {
                 known.Path = path;
                 known.Orphaned = false;
+                _orphanIdle.Remove(identity);
                 seen.Add(identity);
                 continue;
             }
@@ -299,7 +304,7 @@ public sealed class FileTap : ITap
                 adopt = entry;
             }
         }
-        else if (first && _stream.Tap.StartAt == FileStartPositions.End)
+        else if (first && !_hadCheckpoint && _stream.Tap.StartAt == FileStartPositions.End)
         {
             offset = size;
         }

@@ -186,11 +186,12 @@ internal sealed class ForwardMessageParser
 
         for (var i = 0; i < n; i++)
         {
-            // The message was scanned whole, so each entry scans complete; its length lets the extractor stop early.
-            var rest = entries.Sequence.Slice(entries.Position);
-            MsgPackScanner.Scan(rest, _maxFrameBytes, _maxDepth, out var length);
-            var entry = new MessagePackReader(rest.Slice(0, length));
-            entries.ReadRaw(length);
+            // The message was scanned whole (its depth is bounded), so MessagePack's recursive skip is safe here; the
+            // entry is read from a copy of the reader, which lets the extractor stop early.
+            var entry = entries.CreatePeekReader();
+            var start = entries.Consumed;
+            entries.Skip();
+            var length = entries.Consumed - start;
             if (entry.NextMessagePackType != MessagePackType.Array || entry.ReadArrayHeader() != 2)
             {
                 Error(RecordError.Malformed, length);

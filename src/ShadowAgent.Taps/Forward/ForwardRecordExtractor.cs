@@ -175,13 +175,17 @@ internal sealed class ForwardRecordExtractor
             case MessagePackType.Float:
             {
                 Claim(node);
-                Span<byte> text = stackalloc byte[32];
                 double number;
-                int written;
+                Span<byte> text = stackalloc byte[32];
+                var written = 0;
+
+                // The decimal text (what the JSON literal would be) only when a key or the time needs it: formatting
+                // a double costs more than reading the whole record.
+                var needText = wantKey || isTime;
                 if (reader.NextMessagePackType == MessagePackType.Float)
                 {
                     number = reader.ReadDouble();
-                    if (!double.IsFinite(number) || !number.TryFormat(text, out written, "R", CultureInfo.InvariantCulture))
+                    if (!double.IsFinite(number) || (needText && !number.TryFormat(text, out written, "R", CultureInfo.InvariantCulture)))
                     {
                         MarkNotNumeric(wantNumber, node.NumberBit);
                         return true;
@@ -191,13 +195,19 @@ internal sealed class ForwardRecordExtractor
                 {
                     var unsigned = reader.ReadUInt64();
                     number = unsigned;
-                    unsigned.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+                    if (needText)
+                    {
+                        unsigned.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+                    }
                 }
                 else
                 {
                     var signed = reader.ReadInt64();
                     number = signed;
-                    signed.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+                    if (needText)
+                    {
+                        signed.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+                    }
                 }
 
                 if (wantKey)

@@ -70,14 +70,44 @@ internal static class MsgPackScanner
             }
 
             var code = data[(int)position++];
-            var header = HeaderBytes(code);
-            if (header < 0)
+
+            // The codes records are made of, without the general path: scalars, short strings, small containers.
+            if (code <= 0x7f || code >= 0xe0 || code is 0xc0 or 0xc2 or 0xc3)
             {
-                length = 0;
-                return ScanResult.Malformed;
+                continue;
             }
 
-            if (data.Length - position < header)
+            if (code is >= 0xa0 and <= 0xbf)
+            {
+                var skipShort = code & 0x1f;
+                if (data.Length - position < skipShort)
+                {
+                    length = position + skipShort;
+                    return ScanResult.Incomplete;
+                }
+
+                position += skipShort;
+                continue;
+            }
+
+            if (code is >= 0x80 and <= 0x9f)
+            {
+                var children = code <= 0x8f ? 2 * (code & 0x0f) : code & 0x0f;
+                if (children > 0)
+                {
+                    if (top + 1 >= counts.Length)
+                    {
+                        length = 0;
+                        return ScanResult.TooDeep;
+                    }
+
+                    counts[++top] = children;
+                }
+
+                continue;
+            }
+
+            var header = HeaderBytes(code);            if (data.Length - position < header)
             {
                 length = position + header;
                 return ScanResult.Incomplete;

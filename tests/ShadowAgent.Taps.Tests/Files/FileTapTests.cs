@@ -346,4 +346,25 @@ public sealed class FileTapTests : IDisposable
         Assert.Equal(path, tap.Source);
         await WaitForRecords(Sink(sinks), 3);
     }
+
+    [Fact]
+    public async Task Start_AtEndWithACheckpoint_FileThatAppearedWhileDownReadFromItsStart()
+    {
+        Append(_dir.File("a.log"), Lines(0, 10));
+        var stream = Stream(_dir.File("*.log"), s => s.Tap.StartAt = FileStartPositions.End);
+        var first = new RecordingSinkFactory();
+        var tap = FileTap.Start(stream, first, NullLoggerFactory.Instance);
+        await WaitForPasses(tap);
+        await tap.StopAsync(CancellationToken.None);
+        Assert.Equal(0, Sink(first).Handled);
+
+        Append(_dir.File("a.log"), Lines(10, 5));
+        Append(_dir.File("b.log"), Lines(15, 7));
+        var second = new RecordingSinkFactory();
+        tap = FileTap.Start(stream, second, NullLoggerFactory.Instance);
+        await WaitForRecords(Sink(second), 12);
+        await WaitForPasses(tap);
+        await tap.StopAsync(CancellationToken.None);
+        AssertExactly(Sink(second), 10, 12);
+    }
 }
