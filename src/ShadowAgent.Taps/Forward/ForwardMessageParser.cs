@@ -67,7 +67,7 @@ internal sealed class ForwardMessageParser
     /// <summary>Handles every whole message at the start of <paramref name="buffer"/> and slices it past them.</summary>
     public ForwardOutcome Parse(ref ReadOnlySequence<byte> buffer, bool isCompleted)
     {
-        if (!isCompleted && buffer.Length < _needed)
+        if (!isCompleted && buffer.Length < _needed && buffer.Length <= _maxFrameBytes)
         {
             return ForwardOutcome.NeedMore;
         }

@@ -59,10 +59,17 @@ internal static class MsgPackScanner
             if (top < 0)
             {
                 length = position;
-                return ScanResult.Complete;
+                return position > maxBytes ? ScanResult.TooLarge : ScanResult.Complete;
             }
 
             counts[top]--;
+            if (position >= maxBytes)
+            {
+                // Another value would start past the limit (the fast paths below do not check it per value).
+                length = 0;
+                return ScanResult.TooLarge;
+            }
+
             if (position >= data.Length)
             {
                 length = position + 1;
@@ -107,7 +114,14 @@ internal static class MsgPackScanner
                 continue;
             }
 
-            var header = HeaderBytes(code);            if (data.Length - position < header)
+            var header = HeaderBytes(code);
+            if (header < 0)
+            {
+                length = 0;
+                return ScanResult.Malformed;
+            }
+
+            if (data.Length - position < header)
             {
                 length = position + header;
                 return ScanResult.Incomplete;
@@ -154,10 +168,16 @@ internal static class MsgPackScanner
             if (top < 0)
             {
                 length = reader.Consumed;
-                return ScanResult.Complete;
+                return length > maxBytes ? ScanResult.TooLarge : ScanResult.Complete;
             }
 
             counts[top]--;
+            if (reader.Consumed >= maxBytes)
+            {
+                length = 0;
+                return ScanResult.TooLarge;
+            }
+
             if (!reader.TryRead(out var code))
             {
                 length = reader.Consumed + 1;

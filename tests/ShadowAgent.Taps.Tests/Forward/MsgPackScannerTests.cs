@@ -84,6 +84,18 @@ public sealed class MsgPackScannerTests
     public void Scan_HostileHeader_RejectedBeforeTheBytesCome(byte[] bytes, int expected) =>
         Assert.Equal((ScanResult)expected, MsgPackScanner.Scan(new ReadOnlySequence<byte>(bytes), 1 << 20, 3, out _));
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    [InlineData(1 << 20)]
+    public void Scan_ValueOfSmallPartsLongerThanTheLimit_TooLarge(int segmentSize)
+    {
+        var value = Frames.Forward(0, 3000);
+        Assert.Equal(ScanResult.TooLarge, MsgPackScanner.Scan(Segments.Split(value, segmentSize), value.Length - 1, 16, out _));
+        Assert.Equal(ScanResult.Complete, MsgPackScanner.Scan(Segments.Split(value, segmentSize), value.Length, 16, out var length));
+        Assert.Equal(value.Length, length);
+    }
+
     [Fact]
     public void Scan_NestingAtTheLimit_Complete()
     {
