@@ -10,6 +10,16 @@ if (args.Length >= 2 && args[0] == "scenario" && args[1] == "tap-parse")
     return TapParseScenario.Run(args[2..]);
 }
 
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "file-tap")
+{
+    return FileTapScenario.Run(args[2..]);
+}
+
+if (args.Length >= 2 && args[0] == "scenario" && args[1] == "forward-tap")
+{
+    return ForwardTapScenario.Run(args[2..]);
+}
+
 if (args.Length >= 2 && args[0] == "scenario" && args[1] == "detect-cost")
 {
     return DetectionCostScenario.Run(args[2..]);

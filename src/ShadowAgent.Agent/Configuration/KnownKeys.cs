@@ -20,8 +20,14 @@ internal static class KnownKeys
     private static readonly HashSet<string> Sketches = Set("HllLgK", "HllType", "FrequentItemsLgMaxMapSize", "FrequentItemsWireLgMaxMapSize", "TopK", "QuantileRelativeAccuracy", "QuantileMaxBins");
     private static readonly HashSet<string> Schema = Set("Enabled", "MaxFields", "MaxPathChars", "MaxFieldsPerProfile", "BaselineWindows", "ShareShift");
     private static readonly HashSet<string> Spectral = Set("Enabled", "MaxLength", "Fields");
-    private static readonly HashSet<string> Tap = Set("Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes", "Probe", "Mirror");
-    private static readonly HashSet<string> Probe = Set("Target", "Interval", "CgroupRoots", "ProcRoot");
+    private static readonly HashSet<string> Tap = Set(
+        "Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes",
+        "Paths", "PollInterval", "CheckpointPath", "CheckpointInterval", "StartAt", "Plain",
+        "MaxFrameBytes", "MaxDepth", "MaxEntries", "Probe", "Mirror");
+
+    private static readonly HashSet<string> Plain = Set("KeyPattern");
+
+        private static readonly HashSet<string> Probe = Set("Target", "Interval", "CgroupRoots", "ProcRoot");
     private static readonly HashSet<string> Actuation = Set("Enabled", "DryRun", "CgroupRoots", "MinCpuCores", "MaxCpuCores", "MinMemoryBytes", "MaxMemoryBytes", "MinCpuWeight", "MaxCpuWeight", "MaxCommandsPerMinute", "RecentCommands", "Libvirt");
     private static readonly HashSet<string> Libvirt = Set("Uri", "Domains");
     private static readonly HashSet<string> Mirror = Set("Primary", "Shadow", "Rate", "Mode", "HashOn", "QueueCapacity", "MaxConcurrency", "MaxBodyBytes", "MaxHeaderBytes", "PrimaryPoolSize", "ShadowTimeout", "ProfilePath", "Scenario");
@@ -81,6 +87,11 @@ internal static class KnownKeys
                             foreach (var mirror in field.GetChildren().Where(c => Is(c, "Mirror")))
                             {
                                 CheckChildren(mirror, Mirror, errors);
+                            }
+
+                            foreach (var plain in field.GetChildren().Where(c => Is(c, "Plain")))
+                            {
+                                CheckChildren(plain, Plain, errors);
                             }
                         }
                         else if (Is(field, "EventTime"))

@@ -14,15 +14,14 @@ internal sealed class TapService : IHostedService, IAsyncDisposable
     private readonly AgentStreams _streams;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly List<ITap> _taps = [];
-
     private readonly TimeProvider _time;
+    private readonly List<ITap> _taps = [];
 
     public TapService(AgentStreams streams, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        _time = time;
         _streams = streams;
         _loggerFactory = loggerFactory;
+        _time = time;
         _logger = loggerFactory.CreateLogger<TapService>();
     }
 

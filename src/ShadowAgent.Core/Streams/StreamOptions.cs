@@ -11,7 +11,10 @@ public sealed class StreamOptions
 
     public TapOptions Tap { get; set; } = new();
 
-    /// <summary>Record format. "ndjson": one JSON object per line.</summary>
+    /// <summary>
+    /// Record format. "ndjson": one JSON object per line. "plain" (file taps only): any text line, counted and sized,
+    /// and keyed by <see cref="PlainOptions.KeyPattern"/>'s named groups when one is set.
+    /// </summary>
     public string Format { get; set; } = StreamFormats.NdJson;
 
     /// <summary>Dotted paths of fields whose values identify things (users, routes, tenants).</summary>
@@ -144,7 +147,11 @@ public sealed class SpectralOptions
 /// <summary>Where a stream's records arrive.</summary>
 public sealed class TapOptions
 {
-    /// <summary>"tcp" (Address is host:port), "unix" (Address is a socket path) or "http-mirror" (Address is the proxy's host:port).</summary>
+    /// <summary>
+    /// "tcp" (Address is host:port), "unix" (Address is a socket path), "file" (Paths are files or globs to tail),
+    /// "forward" (Address is host:port; the Fluentd forward protocol), "probe" (a resource probe) or "http-mirror"
+    /// (Address is the proxy's host:port).
+    /// </summary>
     public string Kind { get; set; } = TapKinds.Tcp;
 
     public string Address { get; set; } = "";
@@ -166,6 +173,46 @@ public sealed class TapOptions
 
     /// <summary>The HTTP mirror's settings when <see cref="Kind"/> is <see cref="TapKinds.HttpMirror"/>.</summary>
     public MirrorOptions Mirror { get; set; } = new();
+
+    /// <summary>File taps: absolute file paths, or globs whose last segment holds '*' or '?' (/var/log/app/*.log).</summary>
+    public List<string> Paths { get; set; } = [];
+
+    /// <summary>File taps: how often the files and the globs are looked at again for new lines, rotation and new files.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>File taps: where per-file offsets are kept across restarts; empty keeps none (files are read from the start).</summary>
+    public string CheckpointPath { get; set; } = "";
+
+    /// <summary>File taps: longest time between two checkpoint writes while lines are being read (one is always written at stop).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// File taps: where the files found at the very first start (no checkpoint yet) are read from: "beginning" or "end".
+    /// Files that appear later are always read from their beginning.
+    /// </summary>
+    public string StartAt { get; set; } = FileStartPositions.Beginning;
+
+    /// <summary>File taps with Format "plain": how lines are keyed.</summary>
+    public PlainOptions Plain { get; set; } = new();
+
+    /// <summary>Forward taps: largest message (one msgpack array, or a packed stream once decompressed); larger ones end the connection or are skipped, counted as oversize.</summary>
+    public int MaxFrameBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Forward taps: deepest nesting of arrays and maps in a message; deeper ones are malformed.</summary>
+    public int MaxDepth { get; set; } = 32;
+
+    /// <summary>Forward taps: most entries in one Forward or PackedForward message; more make the message malformed.</summary>
+    public int MaxEntries { get; set; } = 1_000_000;
+}
+
+/// <summary>Lines of a plain-text file tap: keys, numbers and event time come from a regular expression's named groups.</summary>
+public sealed class PlainOptions
+{
+    /// <summary>
+    /// A .NET regular expression; its named groups whose names are key fields, numeric fields or the event-time field
+    /// supply those fields. Empty: lines are only counted and sized. Matched without backtracking, so no line can make it slow.
+    /// </summary>
+    public string KeyPattern { get; set; } = "";
 }
 
 public static class TapKinds
@@ -178,11 +225,21 @@ public static class TapKinds
 
     /// <summary>A reverse proxy in front of a service that copies sampled requests to a shadow instance.</summary>
     public const string HttpMirror = "http-mirror";
+
+    public const string File = "file";
+    public const string Forward = "forward";
+}
+
+public static class FileStartPositions
+{
+    public const string Beginning = "beginning";
+    public const string End = "end";
 }
 
 public static class StreamFormats
 {
     public const string NdJson = "ndjson";
+    public const string Plain = "plain";
 }
 
 /// <summary>The agent's detectors over the stream's profile features.</summary>

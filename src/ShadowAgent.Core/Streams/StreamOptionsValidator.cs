@@ -48,9 +48,20 @@ public static class StreamOptionsValidator
                 errors.Add($"{key}:Tap:Address: '{s.Tap.Address}' is already used by another stream.");
             }
 
-            if (s.Format != StreamFormats.NdJson)
+            if (s.Format == StreamFormats.Plain)
             {
-                errors.Add($"{key}:Format: '{s.Format}' is not a known format (known: {StreamFormats.NdJson}).");
+                if (s.Tap.Kind != TapKinds.File)
+                {
+                    errors.Add($"{key}:Format: '{StreamFormats.Plain}' is only read by file taps (Tap:Kind '{TapKinds.File}').");
+                }
+                else
+                {
+                    PlainPatternValidator.Validate(s, $"{key}:Tap:Plain:KeyPattern", errors);
+                }
+            }
+            else if (s.Format != StreamFormats.NdJson)
+            {
+                errors.Add($"{key}:Format: '{s.Format}' is not a known format (known: {StreamFormats.NdJson}, {StreamFormats.Plain}).");
             }
 
             ValidateFields(s.KeyFields, $"{key}:KeyFields", errors);
@@ -280,8 +291,19 @@ public static class StreamOptionsValidator
                 }
 
                 break;
+            case TapKinds.Forward:
+                if (!TryParseTcpAddress(tap.Address, out _))
+                {
+                    errors.Add($"{key}:Address: '{tap.Address}' is not a host:port with an IP address and a port 1-65535 (for example 127.0.0.1:24224).");
+                }
+
+                ValidateForward(tap, key, errors);
+                break;
+            case TapKinds.File:
+                FileTapValidator.Validate(tap, key, errors);
+                break;
             default:
-                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}, {TapKinds.Probe}, {TapKinds.HttpMirror}).");
+                errors.Add($"{key}:Kind: '{tap.Kind}' is not a known tap (known: {TapKinds.Tcp}, {TapKinds.Unix}, {TapKinds.File}, {TapKinds.Forward}, {TapKinds.Probe}, {TapKinds.HttpMirror}).");
                 break;
         }
 
@@ -354,6 +376,24 @@ public static class StreamOptionsValidator
         if (s.EventTime.Enabled)
         {
             errors.Add($"{key}:EventTime:Field: a probe stream is timed by arrival.");
+        }
+    }
+
+    private static void ValidateForward(TapOptions tap, string key, List<string> errors)
+    {
+        if (tap.MaxFrameBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add($"{key}:MaxFrameBytes: {tap.MaxFrameBytes} is outside 1024 to 268435456.");
+        }
+
+        if (tap.MaxDepth is < 4 or > 128)
+        {
+            errors.Add($"{key}:MaxDepth: {tap.MaxDepth} is outside 4 to 128.");
+        }
+
+        if (tap.MaxEntries is < 1 or > 100_000_000)
+        {
+            errors.Add($"{key}:MaxEntries: {tap.MaxEntries} is outside 1 to 100000000.");
         }
     }
 

@@ -13,7 +13,7 @@ namespace ShadowAgent.Taps.Parsing;
 /// numbers are read as doubles. One instance per connection (it holds the output of the last record);
 /// nothing is allocated per record unless the record is malformed.
 /// </summary>
-internal sealed class NdJsonFieldExtractor
+internal sealed class NdJsonFieldExtractor : ILineExtractor
 {
     /// <summary>The reader's nesting limit; deeper records are malformed.</summary>
     internal const int MaxDepth = 64;

@@ -8,11 +8,12 @@ namespace ShadowAgent.Taps.Parsing;
 /// Frames NDJSON records out of a connection's pipe buffer and hands each to the extractor and the sink:
 /// the synchronous half of the Kestrel-shaped parse loop. Lines longer than the limit are skipped without
 /// being buffered whole: once an unterminated tail passes the limit, the parser consumes and counts bytes
-/// until the next '\n'. One instance per connection; used from the parse loop only.
+/// until the next '\n'. One instance per connection; used from the parse loop only. File taps use it for
+/// plain-text lines too, with another <see cref="ILineExtractor"/>.
 /// </summary>
 internal sealed class NdJsonLineParser
 {
-    private readonly NdJsonFieldExtractor _extractor;
+    private readonly ILineExtractor _extractor;
     private readonly IRecordSink _sink;
     private readonly TapMetrics _metrics;
     private readonly int _maxLineBytes;
@@ -30,7 +31,7 @@ internal sealed class NdJsonLineParser
     private long _invalidUtf8;
     private long _oversize;
 
-    public NdJsonLineParser(NdJsonFieldExtractor extractor, IRecordSink sink, TapMetrics metrics, int maxLineBytes)
+    public NdJsonLineParser(ILineExtractor extractor, IRecordSink sink, TapMetrics metrics, int maxLineBytes)
     {
         _extractor = extractor;
         _sink = sink;
@@ -38,6 +39,15 @@ internal sealed class NdJsonLineParser
         _maxLineBytes = maxLineBytes;
         _maxFrameBytes = maxLineBytes + 1;
     }
+
+    /// <summary>
+    /// Bytes of an oversize line skipped so far and not yet counted (its '\n' has not come), or -1. A file tap's
+    /// checkpoint points at the start of that line, so a restart skips and counts it once.
+    /// </summary>
+    public long DiscardedBytes => _discarded;
+
+    /// <summary>Forgets an oversize line being skipped: the input starts over (a truncated file).</summary>
+    public void Reset() => _discarded = -1;
 
     /// <summary>
     /// Parses every complete line of <paramref name="buffer"/> as one sink batch and slices the buffer to

@@ -115,6 +115,34 @@ public sealed class AgentConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_FileAndForwardTaps_BindAndValidate()
+    {
+        var (options, errors) = Load([
+            "--Agent:Streams:0:Name=access", "--Agent:Streams:0:Format=plain", "--Agent:Streams:0:Tap:Kind=file",
+            "--Agent:Streams:0:Tap:Paths:0=/var/log/app/*.log", "--Agent:Streams:0:Tap:PollInterval=00:00:00.5",
+            "--Agent:Streams:0:Tap:CheckpointPath=/var/lib/shadow-agent/access.json", "--Agent:Streams:0:Tap:StartAt=end",
+            "--Agent:Streams:0:Tap:Plain:KeyPattern=^(?<route>\\S+)", "--Agent:Streams:0:KeyFields:0=route",
+            "--Agent:Streams:1:Name=fluent", "--Agent:Streams:1:Tap:Kind=forward", "--Agent:Streams:1:Tap:Address=127.0.0.1:24224",
+            "--Agent:Streams:1:Tap:MaxFrameBytes=1048576", "--Agent:Streams:1:Tap:MaxDepth=16", "--Agent:Streams:1:Tap:MaxEntries=5000",
+        ]);
+        Assert.Empty(errors);
+        var file = options!.Streams[0].Tap;
+        Assert.Equal(["/var/log/app/*.log"], file.Paths);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), file.PollInterval);
+        Assert.Equal("end", file.StartAt);
+        Assert.Equal("^(?<route>\\S+)", file.Plain.KeyPattern);
+        Assert.Equal(1048576, options.Streams[1].Tap.MaxFrameBytes);
+        Assert.Equal(5000, options.Streams[1].Tap.MaxEntries);
+    }
+
+    [Fact]
+    public void Load_UnknownPlainKey_NamedWithFullPath()
+    {
+        var (_, errors) = Load(["--Agent:Streams:0:Name=a", "--Agent:Streams:0:Tap:Kind=file", "--Agent:Streams:0:Tap:Paths:0=/tmp/a.log", "--Agent:Streams:0:Tap:Plain:Patern=x"]);
+        Assert.Contains("Agent:Streams:0:Tap:Plain:Patern: is not a known setting.", errors);
+    }
+
+    [Fact]
     public void Load_NoStreams_RequiresOne()
     {
         var (options, errors) = Load([]);

@@ -48,7 +48,7 @@ public sealed class MirrorOptionsValidationTests
         stream.Tap.Kind = "http";
         stream.Tap.Address = "127.0.0.1:8080";
 
-        Assert.Contains("Agent:Streams:0:Tap:Kind: 'http' is not a known tap (known: tcp, unix, http-mirror).", Validate(stream));
+        Assert.Contains("Agent:Streams:0:Tap:Kind: 'http' is not a known tap (known: tcp, unix, file, forward, probe, http-mirror).", Validate(stream));
     }
 
     private static List<string> Validate(StreamOptions stream)

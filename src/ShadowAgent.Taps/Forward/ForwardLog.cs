@@ -1,0 +1,22 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace ShadowAgent.Taps.Forward;
+
+internal static partial class ForwardLog
+{
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Stream '{Stream}' listening for the forward protocol on {EndPoint}")]
+    public static partial void Listening(ILogger logger, string stream, EndPoint endPoint);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Stream '{Stream}' rejected a forward connection: {MaxConnections} connections are open")]
+    public static partial void ConnectionRejected(ILogger logger, string stream, int maxConnections);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Stream '{Stream}' forward connection ended with an error")]
+    public static partial void ConnectionError(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "Stream '{Stream}' stopped accepting forward connections after an error")]
+    public static partial void AcceptFailed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Stream '{Stream}' stopped listening for the forward protocol")]
+    public static partial void Stopped(ILogger logger, string stream);
+}
