@@ -185,11 +185,6 @@ internal sealed class ClosedLoopOptions
             return trace;
         }
 
-        if (!File.Exists(TracePath))
-        {
-            return $"--trace: no file at {Path.GetFullPath(TracePath)}";
-        }
-
         if (!(WorkMs is > 0.05 and <= 100))
         {
             return $"--work-ms: {WorkMs} must be in (0.05, 100]";
@@ -230,7 +225,7 @@ internal sealed class ClosedLoopOptions
             return $"--initial-cores: {InitialCores} must be positive and at most the host's {HostCores} cores";
         }
 
-        return null;
+        return File.Exists(TracePath) ? null : $"--trace: no file at {Path.GetFullPath(TracePath)}";
     }
 
     /// <summary>The directory holding ShadowAgent.sln above this program (or the current directory).</summary>
