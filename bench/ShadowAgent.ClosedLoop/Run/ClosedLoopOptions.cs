@@ -26,6 +26,7 @@ internal sealed class ClosedLoopOptions
           --connections N          client connections (default 32), --max-in-flight N (default 4096)
           --slo-ms M               p99 latency target per second (default 50)
           --throttle-ms M          throttled time per second that also violates (default 100)
+          --pre-ramp S             a scale-up from S seconds before the ramp counts as the response to it (default 5)
         policies
           --policies a,b,c         any of static, reactive, predictive (default all three, in that order)
           --static-headroom H      static limit = measured day's peak demand × (1 + H) (default 0.2)
@@ -60,6 +61,9 @@ internal sealed class ClosedLoopOptions
     public double SloMs { get; set; } = 50;
 
     public double ThrottleMs { get; set; } = 100;
+
+    /// <summary>Seconds before the ramp from which a scale-up counts as the response to it (a forecast may act ahead).</summary>
+    public double PreRamp { get; set; } = 5;
 
     public List<string> Policies { get; set; } = [.. AllPolicies];
 
@@ -129,6 +133,7 @@ internal sealed class ClosedLoopOptions
                 case "--max-in-flight": o.MaxInFlight = Integer(); break;
                 case "--slo-ms": o.SloMs = Number(); break;
                 case "--throttle-ms": o.ThrottleMs = Number(); break;
+                case "--pre-ramp": o.PreRamp = Number(); break;
                 case "--policies":
                     o.Policies = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     break;
@@ -208,6 +213,11 @@ internal sealed class ClosedLoopOptions
         if (Policies.Count == 0 || Policies.Any(p => !AllPolicies.Contains(p)) || Policies.Distinct().Count() != Policies.Count)
         {
             return $"--policies: '{string.Join(',', Policies)}' must list some of {string.Join(", ", AllPolicies)}, each once";
+        }
+
+        if (!(PreRamp >= 0 && PreRamp <= Trace.RampAt * Trace.DaySeconds))
+        {
+            return $"--pre-ramp: {PreRamp} must be between 0 and the ramp's start in the day ({Trace.RampAt * Trace.DaySeconds} s)";
         }
 
         if (!(StaticHeadroom is >= 0 and <= 10))

@@ -35,7 +35,7 @@ internal sealed record PolicyResult
 
     public int? DecisionsWholeRun { get; init; }
 
-    /// <summary>First increase of the limit from 30 s before the ramp to 30 s after it, relative to the ramp's start.</summary>
+    /// <summary>First increase of the limit from --pre-ramp seconds before the ramp to 30 s after its end, relative to the ramp's start.</summary>
     public double? FirstScaleUpVsRamp { get; init; }
 
     /// <summary>First scale-up decision (decisions API) in the same range, relative to the ramp's start.</summary>

@@ -18,9 +18,6 @@ namespace ShadowAgent.ClosedLoop.Run;
 /// </summary>
 internal static class PolicyRun
 {
-    /// <summary>Seconds before the ramp from which a scale-up counts as the response to it.</summary>
-    public const double PreRamp = 30;
-
     public static async Task<PolicyResult> ExecuteAsync(ClosedLoopOptions o, LoadTrace trace, int rounds, double requestsPerCoreSecond,
         string policy, TextWriter progress, CancellationToken cancellation)
     {
@@ -137,7 +134,7 @@ internal static class PolicyRun
         all.Sort();
         double? Quantile(double q) => all.Count == 0 ? null : all[Math.Clamp((int)Math.Ceiling(q * all.Count) - 1, 0, all.Count - 1)];
         double? Relative(double? t, double origin) => t is { } v ? Math.Round(v - origin, 2) : null;
-        var rampFrom = rampAt - PreRamp;
+        var rampFrom = rampAt - o.PreRamp;
         var rampTo = rampAt + o.Trace.RampRise + o.Trace.RampHold + o.Trace.RampFall + 30;
         double ToRun(long unixMs) => (unixMs - startUnixMs) / 1000.0;
         return new PolicyResult
