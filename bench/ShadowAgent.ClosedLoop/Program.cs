@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.Json;
 using ShadowAgent.ClosedLoop.Cgroups;
 using ShadowAgent.ClosedLoop.Run;
@@ -58,7 +59,7 @@ internal static class Program
             Console.Error.WriteLine("closed-loop: interrupted; cgroups removed.");
             return 130;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException or SocketException or InvalidDataException)
         {
             Console.Error.WriteLine($"closed-loop: {e.Message}");
             return 1;

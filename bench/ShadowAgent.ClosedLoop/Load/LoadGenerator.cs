@@ -71,15 +71,24 @@ internal sealed class LoadGenerator : IDisposable
                 continue;
             }
 
-            var best = _connections[0];
-            for (var i = 1; i < _connections.Length; i++)
+            Connection? best = null;
+            foreach (var c in _connections)
             {
-                if (_connections[i].Outstanding < best.Outstanding)
+                if (!c.Broken && (best is null || c.Outstanding < best.Outstanding))
                 {
-                    best = _connections[i];
+                    best = c;
                 }
             }
 
+            if (best is null)
+            {
+                // Every connection failed (the worker died): what follows is lost, and counted so.
+                Interlocked.Decrement(ref _inFlight);
+                _log.Fail(at + _offset);
+                continue;
+            }
+
+            // A failed send leaves the request queued on its connection: it is counted as lost at the end.
             best.Send(at);
             Interlocked.Increment(ref _sent);
         }
@@ -154,19 +163,36 @@ internal sealed class LoadGenerator : IDisposable
 
         public int Outstanding => Volatile.Read(ref _outstanding);
 
+        public bool Broken { get; private set; }
+
         public void Send(double at)
         {
             // Queued before it is sent, so the reader always finds the request its answer belongs to.
             _waiting.Enqueue(at);
             Interlocked.Increment(ref _outstanding);
-            _socket.Send(RequestBytes);
+            try
+            {
+                _socket.Send(RequestBytes);
+            }
+            catch (SocketException)
+            {
+                Broken = true;
+            }
         }
 
         public bool TryTake(out double at) => _waiting.TryDequeue(out at);
 
         public void Close()
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already reset by the other side.
+            }
+
             _reader.Join();
             _socket.Dispose();
         }
