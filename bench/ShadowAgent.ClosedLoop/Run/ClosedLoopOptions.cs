@@ -15,8 +15,8 @@ internal sealed class ClosedLoopOptions
           --start <utc>            first replayed day (default 2015-03-16T06:00:00Z: days start at the night trough)
           --warmup-days N          days replayed before the measured one (default 3: seasonal models need 3 seasons)
           --day S                  wall seconds per real day (default 120)
-          --peak-cores C           demand at the replayed days' 99th percentile, cores (default 0.5)
-          --max-demand C           demand never exceeds this (default 1.6)
+          --peak-cores C           demand at the replayed days' 99th percentile, cores (default 0.35)
+          --max-demand C           demand never exceeds this (default 1.2)
           --ramp-at F              ramp start as a fraction of the day (default 0.45)
           --ramp-factor X          ramp multiplier (default 3), --ramp-rise S (10), --ramp-hold S (20), --ramp-fall S (10)
           --ramp-every-day         the ramp recurs daily (a seasonal forecast can learn it); default: the measured day only
@@ -32,8 +32,8 @@ internal sealed class ClosedLoopOptions
           --static-headroom H      static limit = measured day's peak demand × (1 + H) (default 0.2)
           --initial-cores C        limit at the start of a reactive or predictive run (default 1)
           --shares N               cpu.shares of the shadow-bench cgroup holding the worker, this program, the agent and
-                                   the aggregator (default 10240: ten times a default share, so a busy host does not
-                                   starve them; 0 leaves it alone)
+                                   the aggregator (default 262144, the most: on cgroup v1 every task of the root group
+                                   weighs 1024, so a busy host would otherwise starve them; 0 leaves it alone)
           --policy-dir <dir>       policy files <policy>.json (default: Policies next to this program)
           --agent <path>           shadow-agent (default <repo>/out/bin/shadow-agent; a .dll runs with dotnet)
           --aggregator <path>      shadow-aggregator (default <repo>/out/bin/shadow-aggregator)
@@ -71,7 +71,7 @@ internal sealed class ClosedLoopOptions
 
     public double InitialCores { get; set; } = 1;
 
-    public int Shares { get; set; } = 10_240;
+    public int Shares { get; set; } = 262_144;
 
     public string PolicyDir { get; set; } = Path.Combine(AppContext.BaseDirectory, "Policies");
 

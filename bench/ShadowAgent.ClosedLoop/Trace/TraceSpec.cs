@@ -16,10 +16,13 @@ internal sealed record TraceSpec
     public double DaySeconds { get; init; } = 120;
 
     /// <summary>Demand, in cores of the worker, that the 99th percentile of the replayed days' values maps to.</summary>
-    public double PeakCores { get; init; } = 0.5;
+    public double PeakCores { get; init; } = 0.35;
 
-    /// <summary>Demand never exceeds this many cores (the host must keep room for the load generator and the agent).</summary>
-    public double MaxCores { get; init; } = 1.6;
+    /// <summary>
+    /// Demand never exceeds this many cores: the host must keep room for the load generator, the agent and the
+    /// aggregator, or the ramp measures the host's saturation instead of the policies (on 2 cores, 1.6 did).
+    /// </summary>
+    public double MaxCores { get; init; } = 1.2;
 
     /// <summary>Where the ramp starts, as a fraction of the day.</summary>
     public double RampAt { get; init; } = 0.45;
