@@ -120,7 +120,7 @@ public sealed class TraceShaperTests
     {
         using var reader = new StreamReader(Path.Combine(AppContext.BaseDirectory, "nab", "art_daily_small_noise.csv"));
         var points = NabCsv.Read(reader, "art_daily_small_noise.csv");
-        var spec = new TraceSpec { Start = new DateTime(2014, 4, 2, 0, 0, 0, DateTimeKind.Utc), WarmupDays = 2, DaySeconds = 30, RampFactor = 1, RampRise = 0, RampHold = 0, RampFall = 0 };
+        var spec = new TraceSpec { Start = new DateTime(2014, 4, 2, 0, 0, 0, DateTimeKind.Utc), WarmupDays = 2, DaySeconds = 30, PeakCores = 0.5, RampFactor = 1, RampRise = 0, RampHold = 0, RampFall = 0 };
 
         var trace = TraceShaper.Shape(points, spec);
 
