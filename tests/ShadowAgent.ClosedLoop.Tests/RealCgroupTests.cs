@@ -16,7 +16,7 @@ public sealed class RealCgroupTests
 {
     private static string Name(string what) => $"test-{what}-{Environment.ProcessId}";
 
-    private static void RequireRoot()
+    internal static void RequireRoot()
     {
         var uid = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
             .Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[2];
