@@ -19,7 +19,7 @@ namespace ShadowAgent.Agent.Uplink;
 /// process. Sends Hello, waits for Welcome, skips what the aggregator already stored, resends the rest of
 /// the outbox in order and then new batches as windows close; trims the outbox on cumulative acks; sends
 /// heartbeats; answers every command (resizes through the injected handler, off the read loop so a slow
-/// actuator never delays acks; model and stream-configuration updates as not applied). Any failure reconnects
+/// actuator never delays acks; mirror share updates through the mirrors; model and stream-configuration updates as not applied). Any failure reconnects
 /// with jittered exponential backoff. Only the send loop writes to the stream; the read loop hands it replies,
 /// and replies not sent before a reconnect go out on the next session.
 /// </summary>
