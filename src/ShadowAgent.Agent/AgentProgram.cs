@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
 using ShadowAgent.Agent.Hosting;
+using ShadowAgent.Agent.Mirroring;
 using ShadowAgent.Agent.Models;
 using ShadowAgent.Agent.Uplink;
 using ShadowAgent.Core.Streams;
@@ -128,13 +129,17 @@ internal static class AgentProgram
             sp.GetRequiredService<UplinkMetrics>(),
             Random.Shared,
             sp.GetRequiredService<ICommandHandler>(),
-            sp.GetRequiredService<StreamModels>()));
+            sp.GetRequiredService<StreamModels>(),
+            new MirrorShareHandler(
+                () => sp.GetRequiredService<TapService>().Mirrors,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("ShadowAgent.Mirror.Share"))));
 
         // Hosted services stop in reverse order: taps drain first, then the partial windows are queued, then
         // the uplink waits for their acknowledgement.
         services.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
         services.AddHostedService<WindowCloser>();
-        services.AddHostedService<TapService>();
+        services.AddSingleton<TapService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TapService>());
         if (options.Metrics.Listen.Length > 0 && StreamOptionsValidator.TryParseTcpAddress(options.Metrics.Listen, out var metricsAt))
         {
             services.AddSingleton(_ => new PrometheusExporter());

@@ -14,7 +14,7 @@ public sealed class MetadataStoreTests
         Assert.Equal(Migrations.LatestVersion, Migrations.CurrentVersion(connection));
         using var tables = connection.CreateCommand();
         tables.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
-        Assert.Equal("agent_sessions,commands,decisions,hosts,model_results,models,profiles,schema_migrations,signals,streams,target_learning", tables.ExecuteScalar());
+        Assert.Equal("agent_sessions,commands,decisions,hosts,mirror_share_changes,model_results,models,profiles,schema_migrations,signals,streams,target_learning", tables.ExecuteScalar());
         using var journal = connection.CreateCommand();
         journal.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", journal.ExecuteScalar());

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Agent.Actuation;
 using ShadowAgent.Agent.Configuration;
+using ShadowAgent.Agent.Mirroring;
 using ShadowAgent.Agent.Models;
 using ShadowAgent.Core.Profiles;
 using ShadowAgent.Protocol.V1;
@@ -18,7 +19,7 @@ namespace ShadowAgent.Agent.Uplink;
 /// process. Sends Hello, waits for Welcome, skips what the aggregator already stored, resends the rest of
 /// the outbox in order and then new batches as windows close; trims the outbox on cumulative acks; sends
 /// heartbeats; answers every command (resizes through the injected handler, off the read loop so a slow
-/// actuator never delays acks; model and stream-configuration updates as not applied). Any failure reconnects
+/// actuator never delays acks; mirror share updates through the mirrors; model and stream-configuration updates as not applied). Any failure reconnects
 /// with jittered exponential backoff. Only the send loop writes to the stream; the read loop hands it replies,
 /// and replies not sent before a reconnect go out on the next session.
 /// </summary>
@@ -41,6 +42,7 @@ internal sealed class UplinkService : BackgroundService
     private readonly Pulse _acked = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<AgentMessage> _replies = new();
     private readonly StreamModels? _models;
+    private readonly MirrorShareHandler? _mirrorShares;
     private long _recordsTotal;
     private long _droppedRecordsTotal;
     private long _profilesTotal;
@@ -52,10 +54,12 @@ internal sealed class UplinkService : BackgroundService
 
     /// <param name="commands">Where resize commands are applied; null answers them as not supported.</param>
     /// <param name="models">Where model updates are loaded; null answers them as not supported.</param>
+    /// <param name="mirrorShares">Where mirror share updates are applied; null leaves "mirror.share" out of Hello.</param>
     public UplinkService(
         AgentOptions options, IProfileSpool spool, TimeProvider time, ILogger<UplinkService> logger, UplinkMetrics metrics, Random random,
-        ICommandHandler? commands = null, StreamModels? models = null)
+        ICommandHandler? commands = null, StreamModels? models = null, MirrorShareHandler? mirrorShares = null)
     {
+        _mirrorShares = mirrorShares;
         _commands = commands;
         _models = models;
         _options = options.Aggregator;
@@ -78,6 +82,11 @@ internal sealed class UplinkService : BackgroundService
         if (commands is not null)
         {
             _hello.Capabilities.AddRange(commands.Capabilities);
+        }
+
+        if (mirrorShares is not null)
+        {
+            _hello.Capabilities.Add(MirrorShareHandler.Capability);
         }
 
         foreach (var stream in options.Streams)
@@ -384,6 +393,10 @@ internal sealed class UplinkService : BackgroundService
                             Message = StreamConfigUnsupported,
                         },
                     });
+                    break;
+                case AggregatorMessage.BodyOneofCase.MirrorShare when _mirrorShares is { } shares:
+                    // SetRate is a volatile store: applied on the read loop, in the order the aggregator sent them.
+                    Reply(new AgentMessage { MirrorShareResult = shares.Apply(message.MirrorShare) });
                     break;
                 default:
                     // A second Welcome or a message kind from a newer aggregator: ignored (evolution rule 3).

@@ -21,6 +21,7 @@ internal sealed class AgentLinkService(
     AggregatorOptions options,
     IEnumerable<ICommandResultHandler> resultHandlers,
     ModelRefresh models,
+    IEnumerable<IMirrorShareResultHandler> shareHandlers,
     ILogger<AgentLinkService> logger) : AgentLink.AgentLinkBase
 {
     public const uint ProtocolVersion = 1;
@@ -103,6 +104,13 @@ internal sealed class AgentLinkService(
                     foreach (var handler in resultHandlers)
                     {
                         await handler.OnCommandResultAsync(connection.HostId, message.CommandResult, token);
+                    }
+
+                    break;
+                case AgentMessage.BodyOneofCase.MirrorShareResult:
+                    foreach (var handler in shareHandlers)
+                    {
+                        await handler.OnMirrorShareResultAsync(connection.HostId, message.MirrorShareResult, token);
                     }
 
                     break;

@@ -14,4 +14,5 @@ namespace ShadowAgent.Aggregator.Orchestration;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, ForecasterErrorInfo>))]
 [JsonSerializable(typeof(LearnedParameters))]
+[JsonSerializable(typeof(Mirror.MirrorShareList))]
 internal sealed partial class OrchestrationJsonContext : JsonSerializerContext;

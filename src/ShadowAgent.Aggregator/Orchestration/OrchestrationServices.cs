@@ -13,6 +13,9 @@ internal static class OrchestrationServices
         services.AddSingleton(options);
         services.AddSingleton<OrchestratorStore>();
         services.AddSingleton<OrchestratorMetrics>();
+        services.AddSingleton<Mirror.MirrorShareStore>();
+        services.AddSingleton<Mirror.MirrorShareController>();
+        services.AddSingleton<IMirrorShareResultHandler>(sp => sp.GetRequiredService<Mirror.MirrorShareController>());
         services.AddSingleton<Orchestrator>();
         // Registered whether or not the orchestrator is enabled: every CommandResult an agent sends is recorded.
         services.AddSingleton<ICommandResultHandler>(sp => sp.GetRequiredService<Orchestrator>());
@@ -25,6 +28,7 @@ internal static class OrchestrationServices
     {
         app.MapGrpcService<KedaExternalScaler>();
         app.MapOrchestratorApi();
+        Mirror.MirrorShareApi.MapMirrorShareApi(app);
         return app;
     }
 }

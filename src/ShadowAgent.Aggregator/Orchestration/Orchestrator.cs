@@ -28,12 +28,15 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
     private readonly ILogger<Orchestrator> _logger;
     private readonly Dictionary<(string Host, string Stream), List<(TargetRuntime Target, bool Resource)>> _byStream = [];
     private readonly ConcurrentDictionary<string, TargetRuntime> _byCommand = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Host, string Stream), List<TargetRuntime>> _byShadow = [];
+    private readonly Mirror.MirrorShareController? _shares;
     private ProfileSubscription? _subscription;
 
     public Orchestrator(
         OrchestratorOptions options, IProfileFeed feed, AgentConnections connections, OrchestratorStore store,
-        OrchestratorMetrics metrics, TimeProvider time, ILogger<Orchestrator> logger)
+        OrchestratorMetrics metrics, TimeProvider time, ILogger<Orchestrator> logger, Mirror.MirrorShareController? shares = null)
     {
+        _shares = shares;
         _options = options;
         _feed = feed;
         _connections = connections;
@@ -49,6 +52,17 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
             foreach (var stream in target.WorkloadStreams.Distinct(StringComparer.Ordinal))
             {
                 Index(target.Host, stream, runtime, false);
+            }
+
+            if (target.ShadowStream.Length > 0)
+            {
+                // The mirror stream: shadow comparison for the policy and the share controller (Orchestration/Mirror).
+                if (!_byShadow.TryGetValue((target.Host, target.ShadowStream), out var shadowed))
+                {
+                    _byShadow[(target.Host, target.ShadowStream)] = shadowed = [];
+                }
+
+                shadowed.Add(runtime);
             }
         }
     }
@@ -149,6 +163,18 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                         await EvaluateAsync(target, item, resource, stoppingToken);
                     }
                 }
+
+                if (_byShadow.TryGetValue((item.HostId, item.Stream), out var shadowed))
+                {
+                    foreach (var target in shadowed)
+                    {
+                        await EvaluateAsync(target, item, false, stoppingToken, shadow: true);
+                        if (_shares is not null)
+                        {
+                            await _shares.EvaluateAsync(target, stoppingToken);
+                        }
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -157,7 +183,8 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
     }
 
     /// <summary>One evaluation: state update, policy, command, record; then the work that may wait.</summary>
-    internal async Task EvaluateAsync(TargetRuntime target, StoredProfile item, bool resource, CancellationToken cancellationToken)
+    /// <param name="shadow">The profile is of the target's mirror stream (the shadow comparison).</param>
+    internal async Task EvaluateAsync(TargetRuntime target, StoredProfile item, bool resource, CancellationToken cancellationToken, bool shadow = false)
     {
         var o = target.Options;
         Decision decision;
@@ -167,7 +194,11 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
         var sent = false;
         lock (target.Gate)
         {
-            if (resource)
+            if (shadow)
+            {
+                target.ObserveShadow(item.Profile);
+            }
+            else if (resource)
             {
                 target.ObserveResource(item.Profile);
             }

@@ -52,7 +52,7 @@ internal static class OrchestratorOptionsValidator
             {
                 foreach (var child in target.GetChildren())
                 {
-                    if (!TargetKeys.Contains(child.Key))
+                    if (!TargetKeys.Contains(child.Key) && !Mirror.MirrorShareValidator.TargetKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
                     {
                         errors.Add($"{s}:Targets:{target.Key}:{child.Key}: unknown key");
                     }
@@ -177,6 +177,8 @@ internal static class OrchestratorOptionsValidator
             {
                 errors.Add($"{k}:SloThreshold: '{F(t.SloThreshold)}' must be positive when SloField is set");
             }
+
+            Mirror.MirrorShareValidator.Validate(errors, k, t, raw?.GetSection(nameof(OrchestratorOptions.Targets)).GetSection(name));
         }
 
         return errors;

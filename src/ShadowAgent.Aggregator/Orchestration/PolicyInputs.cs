@@ -57,4 +57,10 @@ internal readonly record struct PolicyInputs
 
     /// <summary>Consecutive earlier windows that called for a scale-down.</summary>
     public int LowWindows { get; init; }
+
+    /// <summary>Shadow against primary p99 latency of the target's fresh mirror window (null: no shadow stream or no data).</summary>
+    public double? ShadowLatencyRatio { get; init; }
+
+    /// <summary>The shadow's error share in the target's fresh mirror window.</summary>
+    public double? ShadowErrorRate { get; init; }
 }

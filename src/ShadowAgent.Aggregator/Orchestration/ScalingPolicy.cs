@@ -72,6 +72,12 @@ internal static class ScalingPolicy
             reactive = true;
         }
 
+        // Shadow degradation (Orchestration/Mirror): the shadow slows or fails first → pre-emptive scale-up.
+        if (Mirror.ShadowDegradationRule.Fires(inputs, t, triggers))
+        {
+            wanted = Math.Max(wanted, current * parameters.HighFactor);
+        }
+
         if (reactive)
         {
             wanted = Math.Max(wanted, current * parameters.HighFactor);

@@ -101,4 +101,18 @@ public sealed class TargetOptions
 
     /// <summary>A window whose <see cref="SloField"/> p99 exceeds this is an SLO breach.</summary>
     public double SloThreshold { get; set; }
+
+    // Shadow comparison (http-mirror stream of production's traffic): see Orchestration/Mirror.
+
+    /// <summary>The agent's http-mirror stream in front of the target's service; empty = no shadow rule, no share control.</summary>
+    public string ShadowStream { get; set; } = "";
+
+    /// <summary>p99(shadow_latency_ms) / p99(primary_latency_ms) at or above which production scales up pre-emptively; 0 = off.</summary>
+    public double ShadowLatencyRatio { get; set; } = 1.5;
+
+    /// <summary>mean(shadow_error) at or above which production scales up pre-emptively; 0 = off.</summary>
+    public double ShadowErrorRate { get; set; } = 0.05;
+
+    /// <summary>How the mirrored share follows the shadow's usefulness and cost.</summary>
+    public Mirror.MirrorShareOptions MirrorShare { get; set; } = new();
 }

@@ -78,6 +78,16 @@ internal sealed class TargetRuntime
 
     public long? LastDownMs => Last(ScaleAction.Down);
 
+    /// <summary>The newest window of the target's mirror stream (<see cref="TargetOptions.ShadowStream"/>).</summary>
+    public Mirror.ShadowComparison Shadow { get; } = new();
+
+    /// <summary>Applies a mirror-stream profile: the shadow comparison, and the policy's clock.</summary>
+    public void ObserveShadow(ShadowProfile profile)
+    {
+        Shadow.Observe(profile);
+        Advance(profile.WindowEndUnixMs);
+    }
+
     /// <summary>Applies a resource-stream profile (the probe's measurements of the target).</summary>
     public void ObserveResource(ShadowProfile profile)
     {
@@ -213,6 +223,8 @@ internal sealed class TargetRuntime
             ActionsLastHour = Actions.Count(a => NowMs - a.Ms < HourMs),
             // A window already counted (several streams of one window each trigger an evaluation) is not counted twice.
             LowWindows = LowWindowsAtMs == NowMs ? Math.Max(0, LowWindows - 1) : LowWindows,
+            ShadowLatencyRatio = Shadow.IsFresh(NowMs) ? Shadow.LatencyRatio : null,
+            ShadowErrorRate = Shadow.IsFresh(NowMs) ? Shadow.ErrorRate : null,
         };
     }
 

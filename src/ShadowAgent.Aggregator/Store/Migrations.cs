@@ -144,6 +144,8 @@ internal static class Migrations
             """),
         // Orchestrator: decisions with their inputs and outcomes, the commands sent and their results, learned parameters.
         (5, Orchestration.OrchestratorSchema.Name, Orchestration.OrchestratorSchema.Sql),
+        // Mirror share controller: every share change with its reason and the agent's result.
+        (6, Orchestration.Mirror.MirrorShareSchema.Name, Orchestration.Mirror.MirrorShareSchema.Sql),
     ];
 
     public static int LatestVersion => All[^1].Version;

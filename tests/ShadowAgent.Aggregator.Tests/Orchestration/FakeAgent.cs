@@ -14,11 +14,13 @@ internal sealed class FakeAgent : IAsyncDisposable
     public const string Host = "host-a";
     public const string Probe = "web-probe";
     public const string Workload = "orders";
+    public const string Mirror = "checkout-mirror";
     public const long WindowMs = 10_000;
 
     private readonly AsyncDuplexStreamingCall<AgentMessage, AggregatorMessage> _call;
     private readonly Channel<Ack> _acks = Channel.CreateUnbounded<Ack>();
     private readonly Channel<ResizeCommand> _commands = Channel.CreateUnbounded<ResizeCommand>();
+    private readonly Channel<MirrorShareUpdate> _shares = Channel.CreateUnbounded<MirrorShareUpdate>();
     private readonly Task _reader;
     private ulong _sequence;
 
@@ -32,6 +34,8 @@ internal sealed class FakeAgent : IAsyncDisposable
     {
         var hello = Agents.Hello(Host);
         hello.Streams.Add(new StreamDescriptor { Name = Probe, Tap = "probe", Address = "cgroup:shadow/web", WindowMs = (uint)WindowMs });
+        hello.Streams.Add(new StreamDescriptor { Name = Mirror, Tap = "http-mirror", Address = "127.0.0.1:8080", WindowMs = (uint)WindowMs });
+        hello.Capabilities.Add("mirror.share");
         var (call, _) = await aggregator.ConnectAsync(hello);
         return new FakeAgent(call);
     }
@@ -76,6 +80,39 @@ internal sealed class FakeAgent : IAsyncDisposable
 
         return profile;
     }
+
+    /// <summary>A window of the http-mirror stream: both sides' p99 latency, the shadow's error share and dropped copies.</summary>
+    public static ShadowProfile MirrorProfile(long window, double primaryP99, double shadowP99, double shadowErrors = 0, ulong dropped = 0)
+    {
+        var profile = Window(Mirror, window, 200);
+        profile.Volume.DroppedRecords = dropped;
+        var primary = Numeric("primary_latency_ms", primaryP99 / 2);
+        primary.P99 = primaryP99;
+        var shadow = Numeric("shadow_latency_ms", shadowP99 / 2);
+        shadow.P99 = shadowP99;
+        profile.Numeric.Add(primary);
+        profile.Numeric.Add(shadow);
+        profile.Numeric.Add(Numeric("shadow_error", shadowErrors));
+        return profile;
+    }
+
+    public async Task<MirrorShareUpdate> NextShareAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await _shares.Reader.ReadAsync(timeout.Token);
+    }
+
+    public bool TryTakeShare(out MirrorShareUpdate? update) => _shares.Reader.TryRead(out update);
+
+    /// <summary>Answers as the agent does when SetRate succeeded.</summary>
+    public Task AnswerShareAsync(MirrorShareUpdate update, bool applied = true, string message = "") =>
+        _call.RequestStream.WriteAsync(new AgentMessage
+        {
+            MirrorShareResult = new MirrorShareResult
+            {
+                CommandId = update.CommandId, Stream = update.Stream, Applied = applied, ShareInForce = applied ? update.Share : 0, Message = message,
+            },
+        });
 
     public async Task SendAsync(params ShadowProfile[] profiles)
     {
@@ -146,6 +183,10 @@ internal sealed class FakeAgent : IAsyncDisposable
                 {
                     _commands.Writer.TryWrite(message.Resize);
                 }
+                else if (message.BodyCase == AggregatorMessage.BodyOneofCase.MirrorShare)
+                {
+                    _shares.Writer.TryWrite(message.MirrorShare);
+                }
             }
         }
         catch (RpcException)
@@ -156,6 +197,7 @@ internal sealed class FakeAgent : IAsyncDisposable
         {
             _acks.Writer.TryComplete();
             _commands.Writer.TryComplete();
+            _shares.Writer.TryComplete();
         }
     }
 }

@@ -167,7 +167,14 @@ public sealed class OrchestratorTests
             await agent.SendAsync(FakeAgent.WorkloadProfile(w, rate: 1000, forecastRates: [3000, 3000, 3000, 3000, 3000, 3000]));
         }
 
-        var target = await TargetAsync(aggregator);
+        // The ack means stored; the orchestrator evaluates the stored window right after, on its own loop.
+        JsonElement target = default;
+        await Eventually.Until(() =>
+        {
+            target = TargetAsync(aggregator).GetAwaiter().GetResult();
+            return target.GetProperty("learned").GetProperty("forecasterErrors").TryGetProperty("agent", out var agentErrors)
+                && agentErrors.GetProperty("samples").GetInt64() >= 5;
+        }, "the sixth window evaluated");
         var errors = target.GetProperty("learned").GetProperty("forecasterErrors");
         Assert.Equal(5, errors.GetProperty("agent").GetProperty("samples").GetInt64());
         Assert.True(errors.GetProperty("agent").GetProperty("error").GetDouble() > 1.5);
