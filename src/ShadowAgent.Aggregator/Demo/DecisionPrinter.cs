@@ -11,7 +11,8 @@ namespace ShadowAgent.Aggregator.Demo;
 /// <c>GET /api/v1/decisions</c>. A decision waits up to <see cref="ResultWait"/> for its result so the two print on
 /// one line; a result that comes later gets its own line.
 /// </summary>
-internal sealed class DecisionPrinter(OrchestratorStore store, string target, WorkloadOptions workload, DateTimeOffset workloadStart)
+internal sealed class DecisionPrinter(
+    OrchestratorStore store, string target, WorkloadOptions workload, DateTimeOffset workloadStart, double capacityThreshold, double downscaleThreshold)
 {
     private static readonly TimeSpan ResultWait = TimeSpan.FromSeconds(3);
 
@@ -112,8 +113,8 @@ internal sealed class DecisionPrinter(OrchestratorStore store, string target, Wo
             ? parsed.ToString("F2", CultureInfo.InvariantCulture)
             : null;
 
-    /// <summary>A trigger as a reader says it: "forecast 1,840 rec/s > capacity×CapacityThreshold 1,600".</summary>
-    private static string TriggerText(Trigger t) => t.Rule switch
+    /// <summary>A trigger as a reader says it: "forecast 1,840 rec/s over capacity × 0.8 = 1,600".</summary>
+    private string TriggerText(Trigger t) => t.Rule switch
     {
         "anomaly" => Invariant($"anomaly {t.Value:F2} ≥ {t.Limit:F2}"),
         "utilization_high" => Invariant($"cpu.util {t.Value:F2} ≥ {t.Limit:F2}"),
@@ -121,9 +122,9 @@ internal sealed class DecisionPrinter(OrchestratorStore store, string target, Wo
         "throttling" => Invariant($"throttled {t.Value:P0} of periods ≥ {t.Limit:P0}"),
         "cpu_pressure" => Invariant($"cpu pressure {t.Value:F1}% ≥ {t.Limit:F1}%"),
         "shadow_degraded" => Invariant($"shadow dropped {t.Value:P1} ≥ {t.Limit:P1}"),
-        "forecast_over_capacity" => Invariant($"forecast {t.Value:N0} rec/s over {t.Threshold} {t.Limit:N0}"),
+        "forecast_over_capacity" => Invariant($"forecast {t.Value:N0} rec/s over capacity × {capacityThreshold:G2} = {t.Limit:N0}"),
         "forecast_high_volume" => Invariant($"forecast {t.Value:N0} rec/s over {t.Threshold} {t.Limit:N0}"),
-        "forecast_under_capacity" => Invariant($"forecast {t.Value:N0} rec/s under {t.Threshold} {t.Limit:N0}"),
+        "forecast_under_capacity" => Invariant($"forecast {t.Value:N0} rec/s under capacity × {downscaleThreshold:G2} = {t.Limit:N0}"),
         "forecast_low_volume" => Invariant($"forecast {t.Value:N0} rec/s under {t.Threshold} {t.Limit:N0}"),
         "hysteresis" => Invariant($"{t.Value:F0} low windows in a row"),
         _ => Invariant($"{t.Rule}: {t.Input} {t.Value:G4} vs {t.Threshold} {t.Limit:G4}"),

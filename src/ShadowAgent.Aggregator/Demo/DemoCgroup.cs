@@ -15,6 +15,13 @@ internal sealed class DemoCgroup : IDisposable
     public const string Name = Parent + "/checkout";
     private const int PeriodUs = 100_000;
 
+    /// <summary>
+    /// shadow-demo's CPU weight (v1 cpu.shares; v2 cpu.weight = shares × 100 / 1024): ten times a default group's,
+    /// so on a machine busy with other work the worker still gets the CPU its limit allows, as a production service
+    /// would, and the limit — what the orchestrator changes — is what bounds it.
+    /// </summary>
+    private const int Shares = 10_240;
+
     private readonly string _cpuDir;
 
     private DemoCgroup(bool v2, IReadOnlyList<string> roots, string cpuRoot)
@@ -50,6 +57,7 @@ internal sealed class DemoCgroup : IDisposable
             Enable(mount, available);
             Directory.CreateDirectory(Path.Combine(mount, Parent));
             Enable(Path.Combine(mount, Parent), available);
+            File.WriteAllText(Path.Combine(mount, Parent, "cpu.weight"), (Shares * 100 / 1024).ToString(CultureInfo.InvariantCulture));
         }
         else
         {
@@ -68,6 +76,8 @@ internal sealed class DemoCgroup : IDisposable
             }
 
             cgroup = new DemoCgroup(false, roots, cpu);
+            Directory.CreateDirectory(Path.Combine(cpu, Parent));
+            File.WriteAllText(Path.Combine(cpu, Parent, "cpu.shares"), Shares.ToString(CultureInfo.InvariantCulture));
         }
 
         foreach (var dir in cgroup.Directories)

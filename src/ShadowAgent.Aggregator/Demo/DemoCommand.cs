@@ -26,6 +26,8 @@ internal static partial class DemoCommand
     private const string ProbeStream = "checkout-cgroup";
     private const string TargetName = "checkout-web";
     private const string HostId = "demo-host";
+    private const double CapacityThreshold = 0.8;
+    private const double DownscaleThreshold = 0.4;
     private const int SigTerm = 15;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
@@ -118,7 +120,7 @@ internal static partial class DemoCommand
             var load = generator.RunAsync(tap, stop.Token);
             var pump = PumpAsync(generator, worker, standIn, stop.Token);
             var printer = new ProfilePrinter(options, started);
-            var decisions = new DecisionPrinter(app.Services.GetRequiredService<OrchestratorStore>(), TargetName, options.Workload, started);
+            var decisions = new DecisionPrinter(app.Services.GetRequiredService<OrchestratorStore>(), TargetName, options.Workload, started, CapacityThreshold, DownscaleThreshold);
             var decisionLoop = decisions.RunAsync(stop.Token);
             await PrintUntilStoppedAsync(feed, printer, generator, stop.Token);
             await load;
@@ -354,6 +356,8 @@ internal static partial class DemoCommand
             $"{t}RecordsPerCoreSecond={Number(options.RecordsPerCore)}",
             $"{t}CooldownUp={Span(2 * window)}",
             $"{t}CooldownDown={Span(5 * window)}",
+            $"{t}CapacityThreshold={Number(CapacityThreshold)}",
+            $"{t}DownscaleThreshold={Number(DownscaleThreshold)}",
             $"{t}Hysteresis=3",
             $"{t}MaxActionsPerHour=3600",
             $"{t}SloField=latency_ms",
