@@ -63,7 +63,9 @@ internal static partial class DemoCommand
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        if (options.Duration is { } duration)
+        // One simulated day by default: the demo shows a whole day's decisions and stops by itself.
+        var duration = options.Duration ?? TimeSpan.FromSeconds(options.Workload.DaySeconds);
+        if (duration > TimeSpan.Zero)
         {
             stop.CancelAfter(duration);
         }

@@ -14,7 +14,7 @@ internal sealed class DemoOptions
         the reconciliation of records sent against records stored.
 
           --agent PATH            shadow-agent binary (default: next to this executable)
-          --duration SECONDS      stop by itself after this long (default: run until Ctrl-C)
+          --duration SECONDS      stop by itself after this long (default: one simulated day; 0: until Ctrl-C)
           --peak-rate N           records per second at the daily peak (default 4000)
           --day-seconds N         real seconds one simulated day lasts (default 240)
           --incident-at SECONDS   when the incident starts (default 50)
@@ -85,7 +85,7 @@ internal sealed class DemoOptions
                     options.AgentPath = Path.GetFullPath(value);
                     break;
                 case "--duration":
-                    options.Duration = TimeSpan.FromSeconds(Number(name, value, 1, 86_400, errors));
+                    options.Duration = TimeSpan.FromSeconds(Number(name, value, 0, 86_400, errors));
                     break;
                 case "--peak-rate":
                     options.Workload.PeakRate = Number(name, value, 1, 1_000_000, errors);
