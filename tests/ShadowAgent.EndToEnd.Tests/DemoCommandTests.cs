@@ -9,7 +9,7 @@ namespace ShadowAgent.EndToEnd.Tests;
 
 /// <summary>
 /// <c>shadow-aggregator demo</c> as a user runs it, briefly: the aggregator executable (this build's apphost) with
-/// the agent executable as its child, a real worker process in a real cgroup, and the orchestrator resizing it.
+/// the agent executable (its build output) as its child, a real worker process in a real cgroup, and the orchestrator resizing it.
 /// The demo starts the checkout cgroup at 0.25 cores with work for about a third of a core, so the first windows
 /// already call for a scale-up.
 /// </summary>
@@ -53,6 +53,12 @@ public sealed partial class DemoCommandTests
     private static async Task<(int ExitCode, string Output)> RunDemoAsync(TimeSpan duration, params string[] extra)
     {
         var bin = AppContext.BaseDirectory;
+
+        // The agent's own build output (same configuration as this test's): its apphost beside its own deps.json. The
+        // copy in this test's folder resolves against the test's dependencies and does not start.
+        var configuration = new DirectoryInfo(bin).Parent!.Name;
+        var agent = Path.Combine(RepositoryPaths.Root, "src", "ShadowAgent.Agent", "bin", configuration, "net10.0", "shadow-agent");
+        Assert.True(File.Exists(agent), "no shadow-agent build output at " + agent);
         var psi = new ProcessStartInfo(Path.Combine(bin, "shadow-aggregator"))
         {
             RedirectStandardOutput = true,
@@ -61,7 +67,7 @@ public sealed partial class DemoCommandTests
         };
         foreach (var arg in new[]
         {
-            "demo", "--agent", Path.Combine(bin, "shadow-agent"),
+            "demo", "--agent", agent,
             "--duration", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             "--window-seconds", "1", "--day-seconds", "60", "--incident-at", "12", "--incident-seconds", "5",
             "--records-per-core", "2000", "--initial-cores", "0.25",
