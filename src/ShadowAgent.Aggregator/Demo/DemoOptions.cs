@@ -14,12 +14,15 @@ internal sealed class DemoOptions
         the reconciliation of records sent against records stored.
 
           --agent PATH            shadow-agent binary (default: next to this executable)
-          --duration SECONDS      stop by itself after this long (default: run until Ctrl-C)
+          --duration SECONDS      stop by itself after this long (default: one simulated day; 0: until Ctrl-C)
           --peak-rate N           records per second at the daily peak (default 4000)
           --day-seconds N         real seconds one simulated day lasts (default 240)
           --incident-at SECONDS   when the incident starts (default 50)
           --incident-seconds N    how long it lasts (default 20)
           --window-seconds N      window length of the demo stream (default 2)
+          --records-per-core N    checkout records one core serves: the worker's cost per record (default 6000)
+          --initial-cores N       the checkout cgroup's CPU limit at start (default 0.5)
+          --dry-run               resize nothing even as root (the agent answers DRY_RUN; the default without root)
           --grpc-port N           aggregator gRPC port (default 7400)
           --http-port N           aggregator API port (default 7401)
           --tap-port N            agent tap port (default 7410)
@@ -32,6 +35,15 @@ internal sealed class DemoOptions
     public WorkloadOptions Workload { get; } = new();
 
     public int WindowSeconds { get; set; } = 2;
+
+    /// <summary>Records per second one core of the checkout worker serves (its CPU cost per record is the inverse).</summary>
+    public double RecordsPerCore { get; set; } = 6000;
+
+    /// <summary>The checkout cgroup's CPU limit when the demo starts.</summary>
+    public double InitialCores { get; set; } = 0.5;
+
+    /// <summary>Resize nothing even as root: actuation answers DRY_RUN.</summary>
+    public bool DryRun { get; set; }
 
     public int GrpcPort { get; set; } = 7400;
 
@@ -54,6 +66,12 @@ internal sealed class DemoOptions
                 continue;
             }
 
+            if (name == "--dry-run")
+            {
+                options.DryRun = true;
+                continue;
+            }
+
             if (i + 1 >= args.Count)
             {
                 errors.Add($"{name}: a value is required (see --help)");
@@ -67,7 +85,7 @@ internal sealed class DemoOptions
                     options.AgentPath = Path.GetFullPath(value);
                     break;
                 case "--duration":
-                    options.Duration = TimeSpan.FromSeconds(Number(name, value, 1, 86_400, errors));
+                    options.Duration = TimeSpan.FromSeconds(Number(name, value, 0, 86_400, errors));
                     break;
                 case "--peak-rate":
                     options.Workload.PeakRate = Number(name, value, 1, 1_000_000, errors);
@@ -88,6 +106,12 @@ internal sealed class DemoOptions
                         errors.Add($"{name}: {value} must divide 60");
                     }
 
+                    break;
+                case "--records-per-core":
+                    options.RecordsPerCore = Number(name, value, 10, 10_000_000, errors);
+                    break;
+                case "--initial-cores":
+                    options.InitialCores = Number(name, value, 0.1, 64, errors);
                     break;
                 case "--grpc-port":
                     options.GrpcPort = (int)Number(name, value, 1, 65_535, errors);

@@ -8,9 +8,28 @@ namespace ShadowAgent.Aggregator.Demo;
 internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloadStart)
 {
     public const string Header =
-        "  window (UTC)  day   records    rate/s   errors  dropped  latency ms p50    p99   users   top route (share)          period  anomaly";
+        "  window (UTC)  day   records    rate/s   errors  dropped  latency ms p50    p99   users   top route (share)          period  cpu used/limit  anomaly";
+
+    private double? _coresUsed;
+    private double? _coresLimit;
 
     public DemoOptions Options { get; } = options;
+
+    /// <summary>Keeps the checkout cgroup's newest probe window (mean cores used and limit) for the next row.</summary>
+    public void ObserveResource(StoredProfile stored)
+    {
+        foreach (var n in stored.Profile.Numeric)
+        {
+            if (n.Count > 0 && n.Field == "cpu.cores_used")
+            {
+                _coresUsed = n.Mean;
+            }
+            else if (n.Count > 0 && n.Field == "cpu.limit_cores")
+            {
+                _coresLimit = n.Mean;
+            }
+        }
+    }
 
     private static string DriftText(SchemaDriftKind kind) => kind switch
     {
@@ -43,9 +62,10 @@ internal sealed class ProfilePrinter(DemoOptions options, DateTimeOffset workloa
         var anomaly = p.Anomaly is null ? "      -" : p.Anomaly.Severity == Severity.None
             ? string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2}")
             : string.Create(CultureInfo.InvariantCulture, $"{p.Anomaly.Score,7:F2} {p.Anomaly.Severity.ToString().ToUpperInvariant()}{(p.Anomaly.Alarm ? " ALARM" : "")} ({string.Join(", ", p.Anomaly.Contributors.Select(c => c.Feature).Distinct().Take(3))})");
+        var cpu = _coresUsed is { } used ? string.Create(CultureInfo.InvariantCulture, $"{used:F2}/{(_coresLimit is { } limit ? limit.ToString("F2", CultureInfo.InvariantCulture) : "-")}") : "-";
         var marker = (p.Partial ? "  (partial window)" : incident ? "  << incident" : "") + drift;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0} {latency?.P50 ?? 0,14:F1} {latency?.P99 ?? 0,6:F1} {users?.Distinct ?? 0,7:N0}   {topText,-26} {period,6} {anomaly}{marker}"));
+            $"  {start:HH:mm:ss}    {(int)hour:D2}:{(int)(hour % 1 * 60):D2} {v.Records,9:N0} {v.RatePerSecond,9:N0} {errors,8:N0} {v.DroppedRecords,8:N0} {latency?.P50 ?? 0,14:F1} {latency?.P99 ?? 0,6:F1} {users?.Distinct ?? 0,7:N0}   {topText,-26} {period,6}  {cpu,14} {anomaly}{marker}"));
     }
 }
