@@ -17,7 +17,9 @@ namespace ShadowAgent.Aggregator.Orchestration;
 /// utilization is under UtilizationLow. To the largest of: the used cores at the middle of the utilization band, the
 /// forecast with headroom, what any window of the DownscaleStabilization span called for — by at most DownscaleStep.</item>
 /// <item>Otherwise hold. Min/max bounds clamp; cooldowns (up after an up; down after any action) and
-/// MaxActionsPerHour turn a change into a hold that says what blocked it.</item>
+/// MaxActionsPerHour turn a change into a hold that says what blocked it. The up cooldown holds back the steps relative
+/// to the current size (× HighFactor, used cores) only: a size computed from the demand (spike, forecast, nowcast) goes
+/// ahead, to that size.</item>
 /// </list>
 /// Criticality: critical targets keep 1.5 × the headroom, wait twice the hysteresis and step down half as far;
 /// low ones keep 0.75 × the headroom.
@@ -46,6 +48,10 @@ internal static class ScalingPolicy
         var triggers = new List<Trigger>(4);
         var wanted = current;
 
+        // Sizes computed from the demand itself (spike, forecast, nowcast) rather than × the current size: they do not
+        // compound on a measurement taken before the last change, so the up cooldown does not hold them back.
+        var sizedByDemand = 0.0;
+
         // What this window's demand calls for: measured use at the middle of the utilization band (so a scale-down lands
         // well under UtilizationHigh and is not undone by the next busy window), and whatever look-ahead fired below.
         var targetUtilization = (parameters.UtilizationLow + parameters.UtilizationHigh) / 2;
@@ -73,6 +79,7 @@ internal static class ScalingPolicy
             {
                 var sized = spikeRate * parameters.HighFactor * (1 + headroom) / rpc;
                 wanted = Math.Max(wanted, sized);
+                sizedByDemand = Math.Max(sizedByDemand, sized);
                 need = Max(need, sized);
             }
             else if (spike)
@@ -138,6 +145,7 @@ internal static class ScalingPolicy
             if (grow)
             {
                 wanted = Math.Max(wanted, needed!.Value);
+                sizedByDemand = Math.Max(sizedByDemand, needed.Value);
             }
         }
 
@@ -150,6 +158,7 @@ internal static class ScalingPolicy
             var ahead = inputs.ForecastUpperRate ?? inputs.ForecastPeakRate ?? rate;
             var sized = Math.Max(rate, Math.Min(ahead, rate * parameters.HighFactor)) * (1 + headroom) / rpc;
             wanted = Math.Max(wanted, sized);
+            sizedByDemand = Math.Max(sizedByDemand, sized);
             need = Max(need, sized);
         }
 
@@ -195,8 +204,16 @@ internal static class ScalingPolicy
 
             if (inputs.LastUpMs is { } lastUp && inputs.NowMs - lastUp < t.CooldownUp.TotalMilliseconds)
             {
-                triggers.Add(new Trigger("cooldown_up", "since_last_up_ms", inputs.NowMs - lastUp, "CooldownUp", t.CooldownUp.TotalMilliseconds));
-                return Hold(inputs, triggers, "cooldown_up", 0, need);
+                // Within the cooldown only a size computed from the demand goes ahead (to that size, not the relative steps).
+                var demandTarget = Round(Math.Clamp(sizedByDemand, t.MinCpuCores, t.MaxCpuCores));
+                if (!(demandTarget > current * (1 + MinChangeShare) && demandTarget - current >= 0.01))
+                {
+                    triggers.Add(new Trigger("cooldown_up", "since_last_up_ms", inputs.NowMs - lastUp, "CooldownUp", t.CooldownUp.TotalMilliseconds));
+                    return Hold(inputs, triggers, "cooldown_up", 0, need);
+                }
+
+                cpuTarget = demandTarget;
+                cpuGrows = true;
             }
 
             if (inputs.ActionsLastHour >= t.MaxActionsPerHour)

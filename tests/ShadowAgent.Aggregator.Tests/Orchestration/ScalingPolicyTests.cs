@@ -309,4 +309,19 @@ public sealed class ScalingPolicyTests
         // The same score without a volume spike (latency, say) is not enough.
         Assert.Equal(ScaleAction.Hold, PolicyData.Decide(inputs with { VolumeSpike = false }).Action);
     }
+
+    [Fact]
+    public void Decide_WithinUpCooldown_DemandSizedUpGoesAheadRelativeStepHolds()
+    {
+        var recent = PolicyData.Quiet() with { LastUpMs = 10_000_000 - 1_000, CpuUtilization = 0.95 };
+        // Only the relative step (× HighFactor on a measurement from before the last change): held.
+        var held = PolicyData.Decide(recent);
+        Assert.Equal("cooldown_up", held.Blocked);
+
+        // The nowcast says 1800/s against 1600/s: sized from the demand, 1800 × 1.2 / 1000 = 2.16 cores, not 2 × 1.5.
+        var nowcast = PolicyData.Decide(recent with { WorkloadRate = 1800, ForecastPeakRate = null, Forecaster = null });
+        Assert.Equal(ScaleAction.Up, nowcast.Action);
+        Assert.Equal(2.16, nowcast.ToCpuCores);
+        Assert.Contains(nowcast.Triggers, t => t.Rule == "workload_over_capacity");
+    }
 }
