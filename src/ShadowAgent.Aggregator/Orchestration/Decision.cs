@@ -25,6 +25,12 @@ internal sealed record Decision(
     string? Blocked,
     int LowWindows)
 {
+    /// <summary>
+    /// The size this window's demand calls for (measured use at the target utilization, the forecast or the nowcast with
+    /// headroom, whatever fired), kept for the scale-down stabilization; null when nothing was known.
+    /// </summary>
+    public double? NeededCpuCores { get; init; }
+
     /// <summary>One line for ResizeCommand.reason and logs: the action and every trigger.</summary>
     public string Reason() => string.Join("; ", Triggers.Select(t => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,

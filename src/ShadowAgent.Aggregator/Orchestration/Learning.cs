@@ -74,8 +74,26 @@ internal static class Learning
             next = next with { UtilizationLow = Math.Max(bounds.MinUtilizationLow, next.UtilizationHigh - 0.05) };
         }
 
+        // And the band stays wide enough for one scale-down: a full DownscaleStep from just under UtilizationLow must land
+        // no higher than the middle of the band, else the next noisy window crosses UtilizationHigh and undoes it (the
+        // steps above, unchecked, squeezed the band to 0.45–0.5 and the target flapped). A move that would narrow the
+        // band further is cut back to its edge; a configured band already narrower is not widened by force.
+        var maxLow = MaxUtilizationLow(next.UtilizationHigh, target.DownscaleStep);
+        if (next.UtilizationLow > maxLow)
+        {
+            var allowed = next.UtilizationHigh < learned.UtilizationHigh ? maxLow : Math.Max(maxLow, learned.UtilizationLow);
+            next = next with { UtilizationLow = Math.Max(bounds.MinUtilizationLow, Math.Min(next.UtilizationLow, allowed)) };
+        }
+
         return next == learned ? learned : next with { Adaptations = learned.Adaptations + 1 };
     }
+
+    /// <summary>
+    /// The highest UtilizationLow for which a scale-down by <paramref name="downscaleStep"/> from it lands at most at the
+    /// middle of the band: low / (1 − step) ≤ (low + high) / 2, i.e. low ≤ high × (1 − step) / (1 + step).
+    /// </summary>
+    public static double MaxUtilizationLow(double utilizationHigh, double downscaleStep) =>
+        utilizationHigh * (1 - downscaleStep) / (1 + downscaleStep);
 
     /// <summary>
     /// The capacity model after one window: the records per second one core served, from the workload's rate and the

@@ -30,7 +30,13 @@ internal static class OrchestratorOptionsValidator
         nameof(TargetOptions.ShadowDropThreshold), nameof(TargetOptions.HighFactor), nameof(TargetOptions.Headroom),
         nameof(TargetOptions.DownscaleStep), nameof(TargetOptions.CooldownUp), nameof(TargetOptions.CooldownDown),
         nameof(TargetOptions.Hysteresis), nameof(TargetOptions.MaxActionsPerHour), nameof(TargetOptions.DryRun),
-        nameof(TargetOptions.SloField), nameof(TargetOptions.SloThreshold),
+        nameof(TargetOptions.SloField), nameof(TargetOptions.SloThreshold), nameof(TargetOptions.VolumeAnomalyThreshold),
+        nameof(TargetOptions.Triggers), nameof(TargetOptions.DownscaleStabilization),
+    };
+
+    private static readonly HashSet<string> TriggerKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(TriggerOptions.Reactive), nameof(TriggerOptions.Anomaly), nameof(TriggerOptions.Forecast), nameof(TriggerOptions.Workload),
     };
 
     /// <summary>Validates the bound options and, when given, the raw section for keys nothing binds (typos).</summary>
@@ -55,6 +61,16 @@ internal static class OrchestratorOptionsValidator
                     if (!TargetKeys.Contains(child.Key) && !Mirror.MirrorShareValidator.TargetKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
                     {
                         errors.Add($"{s}:Targets:{target.Key}:{child.Key}: unknown key");
+                    }
+                    else if (string.Equals(child.Key, nameof(TargetOptions.Triggers), StringComparison.OrdinalIgnoreCase))
+                    {
+                        foreach (var family in child.GetChildren())
+                        {
+                            if (!TriggerKeys.Contains(family.Key))
+                            {
+                                errors.Add($"{s}:Targets:{target.Key}:{child.Key}:{family.Key}: unknown key (Reactive, Anomaly, Forecast, Workload)");
+                            }
+                        }
                     }
                 }
             }
@@ -157,6 +173,17 @@ internal static class OrchestratorOptionsValidator
             }
 
             Range(errors, $"{k}:AnomalyThreshold", t.AnomalyThreshold, 0, 1);
+            Range(errors, $"{k}:VolumeAnomalyThreshold", t.VolumeAnomalyThreshold, 0, 1);
+            if (!(t.Triggers.Reactive || t.Triggers.Predictive))
+            {
+                errors.Add($"{k}:Triggers: every family (Reactive, Anomaly, Forecast, Workload) is off: nothing could scale the target");
+            }
+
+            if (t.DownscaleStabilization < TimeSpan.Zero || t.DownscaleStabilization > TimeSpan.FromDays(1))
+            {
+                errors.Add($"{k}:DownscaleStabilization: '{t.DownscaleStabilization}' must be between 0 and a day");
+            }
+
             Range(errors, $"{k}:ShadowDropThreshold", t.ShadowDropThreshold, 0, 1);
             Range(errors, $"{k}:HighFactor", t.HighFactor, options.MinHighFactor, options.MaxHighFactor);
             Range(errors, $"{k}:Headroom", t.Headroom, options.MinHeadroom, options.MaxHeadroom);

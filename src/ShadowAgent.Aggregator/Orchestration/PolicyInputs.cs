@@ -36,7 +36,16 @@ internal readonly record struct PolicyInputs
     /// <summary>Forecast peak records per second of the workload over the horizon, from <see cref="Forecaster"/>.</summary>
     public double? ForecastPeakRate { get; init; }
 
+    /// <summary>Peak of the forecast's upper interval over the horizon (same forecaster), or null when it has none.</summary>
+    public double? ForecastUpperRate { get; init; }
+
     public string? Forecaster { get; init; }
+
+    /// <summary>The anomaly is a volume spike: the workload's records are among its unusual features and the rate rose.</summary>
+    public bool VolumeSpike { get; init; }
+
+    /// <summary>Largest size any earlier window in the DownscaleStabilization span called for, or null (none, or off).</summary>
+    public double? StabilizedCpuCores { get; init; }
 
     /// <summary>Highest anomaly score of the workload streams' newest windows (0 when none scored).</summary>
     public double AnomalyScore { get; init; }

@@ -72,6 +72,22 @@ public sealed class TargetOptions
     /// <summary>Anomaly score (0–1) of a workload window at or above which the target scales up by <see cref="HighFactor"/>.</summary>
     public double AnomalyThreshold { get; set; } = 0.99;
 
+    /// <summary>
+    /// Lower anomaly score (0–1) that is enough when the anomaly is a volume spike (the workload's records among the
+    /// window's unusual features and its rate rising): the load itself is changing, so the target is sized to the rate
+    /// grown by <see cref="HighFactor"/>, with headroom. 0 = off.
+    /// </summary>
+    public double VolumeAnomalyThreshold { get; set; } = 0.9;
+
+    /// <summary>Which rule families may scale the target (reactive, anomaly, forecast, workload nowcast).</summary>
+    public TriggerOptions Triggers { get; set; } = new();
+
+    /// <summary>
+    /// HPA's scale-down stabilization: a scale-down goes no lower than the largest size any window in this span called
+    /// for, so one quiet window after a burst does not undo the burst's scale-up. Zero = off.
+    /// </summary>
+    public TimeSpan DownscaleStabilization { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Share of a workload stream's records the agent dropped (it fell behind) counted as degradation; 0 = off.</summary>
     public double ShadowDropThreshold { get; set; } = 0.01;
 

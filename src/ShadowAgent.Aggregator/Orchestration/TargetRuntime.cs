@@ -74,6 +74,15 @@ internal sealed class TargetRuntime
 
     public int Evaluations { get; set; }
 
+    /// <summary>
+    /// Policy time (window end) of the newest command that changed the believed size, or null. Probe windows that began
+    /// before it, plus one window for the command to reach the agent, still report the old limit and are not believed.
+    /// </summary>
+    public long? CommandedAtMs { get; private set; }
+
+    /// <summary>What each recent window's demand called for (<see cref="Decision.NeededCpuCores"/>), for the scale-down stabilization.</summary>
+    private readonly List<(long Ms, double Cores)> _needs = [];
+
     public long? LastUpMs => Last(ScaleAction.Up);
 
     public long? LastDownMs => Last(ScaleAction.Down);
@@ -115,7 +124,10 @@ internal sealed class TargetRuntime
         }
 
         // The probe's limit is the truth of what the target has; the newest window's maximum covers a change inside it.
-        if (limit is > 0)
+        // Except a window that began before the newest command had a full window to land: it reports the size before the
+        // command, and believing it made the next decision repeat the same scale-up (same before and after).
+        var windowMs = Math.Max(0, profile.WindowEndUnixMs - profile.WindowStartUnixMs);
+        if (limit is > 0 && !(CommandedAtMs is { } commanded && profile.WindowStartUnixMs < commanded + windowMs))
         {
             CpuCores = limit.Value;
         }
@@ -200,7 +212,24 @@ internal sealed class TargetRuntime
 
         LastForecaster = forecaster;
         LastForecastPeak = peak;
+        double? upper = null;
+        if (forecaster is not null && Workloads.Values.All(w => w.UpperPeak(forecaster, _orchestrator.Horizon) is not null))
+        {
+            upper = Workloads.Values.Sum(w => w.UpperPeak(forecaster, _orchestrator.Horizon)!.Value);
+        }
+
         var anomaly = Workloads.OrderByDescending(w => w.Value.AnomalyScore).FirstOrDefault();
+        var span = (long)Options.DownscaleStabilization.TotalMilliseconds;
+        double? stabilized = null;
+        foreach (var (ms, cores) in _needs)
+        {
+            // Earlier windows only: the policy adds this window's own need itself.
+            if (ms < NowMs && NowMs - ms <= span)
+            {
+                stabilized = Math.Max(stabilized ?? 0, cores);
+            }
+        }
+
         return new PolicyInputs
         {
             NowMs = NowMs,
@@ -214,7 +243,10 @@ internal sealed class TargetRuntime
             MemoryPressure = MemoryPressure,
             WorkloadRate = WorkloadRate(),
             ForecastPeakRate = peak,
+            ForecastUpperRate = upper,
             Forecaster = forecaster,
+            VolumeSpike = anomaly.Value?.VolumeSpike ?? false,
+            StabilizedCpuCores = stabilized,
             AnomalyScore = anomaly.Value?.AnomalyScore ?? 0,
             AnomalyStream = anomaly.Value is { AnomalyScore: > 0 } ? anomaly.Key : null,
             ShadowDropShare = Workloads.Count == 0 ? 0 : Workloads.Values.Max(w => w.DropShare),
@@ -233,6 +265,13 @@ internal sealed class TargetRuntime
     {
         LowWindows = decision.LowWindows;
         LowWindowsAtMs = NowMs;
+        if (decision.NeededCpuCores is { } need)
+        {
+            _needs.Add((NowMs, need));
+            var span = (long)Options.DownscaleStabilization.TotalMilliseconds;
+            _needs.RemoveAll(n => NowMs - n.Ms > span);
+        }
+
         if (decision.Action == ScaleAction.Hold)
         {
             return;
@@ -244,6 +283,7 @@ internal sealed class TargetRuntime
             Actions.Add((NowMs, decision.Action));
             Actions.RemoveAll(a => NowMs - a.Ms >= HourMs && a.Ms != LastUpMs && a.Ms != LastDownMs);
             CpuCores = decision.ToCpuCores;
+            CommandedAtMs = NowMs;
             if (decision.ToMemoryBytes > 0)
             {
                 MemoryBytes = decision.ToMemoryBytes;

@@ -22,6 +22,9 @@ internal sealed class WorkloadState(int horizon)
 
     public double AnomalyScore { get; private set; }
 
+    /// <summary>The newest window's anomaly is a volume spike: "records" among its unusual features and the rate rose.</summary>
+    public bool VolumeSpike { get; private set; }
+
     public double DropShare { get; private set; }
 
     /// <summary>p99 of the SLO field in the newest window, or null.</summary>
@@ -29,6 +32,12 @@ internal sealed class WorkloadState(int horizon)
 
     /// <summary>The agent's forecast in records per second, step 1 first; empty when its profile carried none.</summary>
     public double[] AgentRates { get; private set; } = [];
+
+    /// <summary>The upper interval of <see cref="AgentRates"/>, records per second.</summary>
+    public double[] AgentUpperRates { get; private set; } = [];
+
+    /// <summary>The upper interval of <see cref="AggregatorRates"/>.</summary>
+    public double[] AggregatorUpperRates { get; private set; } = [];
 
     /// <summary>The aggregator forecaster's forecast made after the previous window: step 0 is the newest window.</summary>
     public double[] AggregatorRates { get; private set; } = [];
@@ -70,9 +79,11 @@ internal sealed class WorkloadState(int horizon)
             }
         }
 
+        var risen = WindowEndMs != long.MinValue && rate > Rate;
         WindowEndMs = profile.WindowEndUnixMs;
         Rate = rate;
         AnomalyScore = profile.Anomaly?.Score ?? 0;
+        VolumeSpike = risen && profile.Anomaly is { } anomaly && anomaly.Contributors.Any(c => c.Feature == "records");
         DropShare = volume.Records > 0 ? (double)volume.DroppedRecords / volume.Records : 0;
         SloValue = null;
         if (sloField.Length > 0)
@@ -91,11 +102,13 @@ internal sealed class WorkloadState(int horizon)
         {
             var windowSeconds = Math.Max(1, profile.WindowEndUnixMs - profile.WindowStartUnixMs) / 1000.0;
             AgentRates = forecast.Points.Select(p => Math.Max(0, p.Value) / windowSeconds).ToArray();
+            AgentUpperRates = forecast.Points.Select(p => Math.Max(0, Math.Max(p.Upper, p.Value)) / windowSeconds).ToArray();
             Period = (int)forecast.Period;
         }
         else
         {
             AgentRates = [];
+            AgentUpperRates = [];
         }
 
         if (!profile.Partial)
@@ -133,6 +146,14 @@ internal sealed class WorkloadState(int horizon)
         }
     }
 
+    /// <summary>Peak of one forecaster's upper interval over steps 1..horizon, or null when it has none (seasonal naive).</summary>
+    public double? UpperPeak(string forecaster, int steps) => forecaster switch
+    {
+        ForecasterScores.Agent when AgentUpperRates.Length > 0 => AgentUpperRates.AsSpan(0, Math.Min(steps, AgentUpperRates.Length)).ToArray().Max(),
+        ForecasterScores.Aggregator when AggregatorUpperRates.Length > 1 => AggregatorUpperRates.AsSpan(1, Math.Min(steps, AggregatorUpperRates.Length - 1)).ToArray().Max(),
+        _ => null,
+    };
+
     /// <summary>Feeds the newest rate to the aggregator's forecaster and caches its forecast (refits happen here).</summary>
     public void UpdateAggregatorForecast()
     {
@@ -146,6 +167,7 @@ internal sealed class WorkloadState(int horizon)
         {
             var points = _aggregator.Forecast(horizon + 1, 0.95);
             AggregatorRates = points.Select(p => Math.Max(0, p.Value)).ToArray();
+            AggregatorUpperRates = points.Select(p => Math.Max(0, Math.Max(p.Upper, p.Value))).ToArray();
         }
     }
 

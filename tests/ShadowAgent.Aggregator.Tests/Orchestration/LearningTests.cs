@@ -47,6 +47,25 @@ public sealed class LearningTests
     }
 
     [Fact]
+    public void Adapt_ManyOutcomes_KeepBandWideEnoughForOneScaleDown()
+    {
+        // Starved scale-ups lower UtilizationHigh, idle scale-downs raise UtilizationLow: unchecked they met at 0.45–0.5
+        // and the target flapped. The band keeps a full 25% step from UtilizationLow landing at most at its middle.
+        var learned = Start;
+        for (var i = 0; i < 40; i++)
+        {
+            learned = Learning.Adapt(learned, ScaleAction.Up, new Outcome(6, 0.9, 0.3, 2, 1, false), Target, Bounds);
+            learned = Learning.Adapt(learned, ScaleAction.Down, new Outcome(6, 0.05, 0.0, 1, 0, false), Target, Bounds);
+        }
+
+        Assert.Equal(Bounds.MinUtilizationHigh, learned.UtilizationHigh);
+        var maxLow = Learning.MaxUtilizationLow(learned.UtilizationHigh, Target.DownscaleStep); // 0.5 × 0.75 / 1.25 = 0.3
+        Assert.Equal(0.3, maxLow, 9);
+        Assert.True(learned.UtilizationLow <= maxLow + 1e-9, $"utilization low {learned.UtilizationLow}");
+        Assert.True(learned.UtilizationLow / (1 - Target.DownscaleStep) <= (learned.UtilizationLow + learned.UtilizationHigh) / 2 + 1e-9);
+    }
+
+    [Fact]
     public void Adapt_HoldOrNothingMeasured_LearnsNothing()
     {
         Assert.Equal(Start, Learning.Adapt(Start, ScaleAction.Hold, new Outcome(6, 0.1, 0, 0, 5, true), Target, Bounds));

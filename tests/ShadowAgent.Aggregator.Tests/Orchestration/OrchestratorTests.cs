@@ -134,6 +134,35 @@ public sealed class OrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_LateProbeWindowWithOldLimit_DoesNotRepeatTheSameScaleUp()
+    {
+        // No up cooldown, so nothing but the believed size stands between a late probe window and a duplicate command.
+        await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:CooldownUp=00:00:00"));
+        await using var agent = await FakeAgent.ConnectAsync(aggregator);
+
+        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.9, coresUsed: 1.8, limit: 2));
+        var first = await agent.NextCommandAsync();
+        Assert.Equal(3, first.CpuCores);
+        await agent.AnswerAsync(first, Status.Applied, 2, 3);
+        await Eventually.Until(() => TargetAsync(aggregator).GetAwaiter().GetResult().GetProperty("cpuCores").GetDouble() == 3, "size 3 after the applied result");
+
+        // The next probe window began before the command could land: it still reports the old limit of 2 and the old
+        // utilization. Believing it would send 2 → 3 again; the target is at 3, so the busy window grows it from 3.
+        await agent.SendAsync(FakeAgent.ProbeProfile(1, util: 0.9, coresUsed: 1.8, limit: 2));
+        var second = await agent.NextCommandAsync();
+        Assert.NotEqual(first.CommandId, second.CommandId);
+        Assert.Equal(4.5, second.CpuCores); // 3 × HighFactor 1.5, not a second 2 → 3
+        var decision = await DecisionWhereAsync(aggregator, d => d.GetProperty("command") is { ValueKind: JsonValueKind.Object } c
+            && c.GetProperty("id").GetString() == second.CommandId, "the second decision recorded");
+        Assert.Equal(3, decision.GetProperty("fromCpuCores").GetDouble());
+
+        // A window that began a full window after the command is believed again (here: the agent says 4.5 now).
+        await agent.AnswerAsync(second, Status.Applied, 3, 4.5);
+        await agent.SendAsync(FakeAgent.ProbeProfile(4, util: 0.5, coresUsed: 2.25, limit: 4.5));
+        await Eventually.Until(() => TargetAsync(aggregator).GetAwaiter().GetResult().GetProperty("cpuCores").GetDouble() == 4.5, "size 4.5 from the probe");
+    }
+
+    [Fact]
     public async Task Orchestrator_ForecastOverCapacity_ScalesAheadAndRollbackRestoresSize()
     {
         await using var aggregator = await TestAggregator.StartAsync(null, null, Config());
@@ -281,6 +310,9 @@ public sealed class OrchestratorTests
     [InlineData("--Aggregator:Orchestrator:MaxHeadroom=0.01", "Aggregator:Orchestrator:MaxHeadroom:")]
     [InlineData("--Aggregator:Orchestrator:Horizon=0", "Aggregator:Orchestrator:Horizon: '0'")]
     [InlineData("--Aggregator:Orchestrator:Targets:web:Host=", "Aggregator:Orchestrator:Targets:web:Host: required")]
+    [InlineData("--Aggregator:Orchestrator:Targets:web:Triggers:Predictve=false", "Aggregator:Orchestrator:Targets:web:Triggers:Predictve: unknown key")]
+    [InlineData("--Aggregator:Orchestrator:Targets:web:VolumeAnomalyThreshold=2", "Aggregator:Orchestrator:Targets:web:VolumeAnomalyThreshold: '2'")]
+    [InlineData("--Aggregator:Orchestrator:Targets:web:DownscaleStabilization=-00:00:01", "Aggregator:Orchestrator:Targets:web:DownscaleStabilization:")]
     public void Build_BadOrchestratorKey_ErrorNamesKey(string arg, string expected)
     {
         var directory = TestAggregator.NewDirectory();

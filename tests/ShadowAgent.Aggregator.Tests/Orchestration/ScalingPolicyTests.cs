@@ -149,7 +149,7 @@ public sealed class ScalingPolicyTests
     public void Decide_LowVolumeThreshold_ScalesDownToMinimum()
     {
         var target = PolicyData.Target(t => t.LowVolumeThreshold = 100);
-        var inputs = PolicyData.Quiet(cores: 0.6) with { ForecastPeakRate = 50, CpuUtilization = 0.05, LowWindows = 2 };
+        var inputs = PolicyData.Quiet(cores: 0.6) with { ForecastPeakRate = 50, WorkloadRate = 50, CpuUtilization = 0.05, LowWindows = 2 };
         var decision = PolicyData.Decide(inputs, target);
         Assert.Equal(ScaleAction.Down, decision.Action);
         Assert.Equal(0.5, decision.ToCpuCores); // floor 0.45 clamped to MinCpuCores
@@ -197,5 +197,131 @@ public sealed class ScalingPolicyTests
         var decision = PolicyData.Decide(PolicyData.Quiet() with { ForecastPeakRate = null, Forecaster = null });
         Assert.Equal(ScaleAction.Hold, decision.Action);
         Assert.Equal("", decision.Forecaster);
+    }
+
+    private static TargetOptions ReactiveOnly(Action<TargetOptions>? change = null) => PolicyData.Target(t =>
+    {
+        t.Triggers = new TriggerOptions { Reactive = true, Anomaly = false, Forecast = false, Workload = false };
+        change?.Invoke(t);
+    });
+
+    [Fact]
+    public void Decide_ReactiveOnly_IgnoresAnomalyForecastAndWorkloadRate()
+    {
+        var inputs = PolicyData.Quiet() with { AnomalyScore = 1, VolumeSpike = true, ForecastPeakRate = 5000, WorkloadRate = 5000 };
+        var decision = PolicyData.Decide(inputs, ReactiveOnly());
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Empty(decision.Triggers);
+
+        var busy = PolicyData.Decide(inputs with { CpuUtilization = 0.9 }, ReactiveOnly());
+        Assert.Equal(ScaleAction.Up, busy.Action);
+        Assert.Equal("utilization_high", Assert.Single(busy.Triggers).Rule);
+    }
+
+    [Fact]
+    public void Decide_PredictiveOnly_IgnoresMeasuredPressure()
+    {
+        var target = PolicyData.Target(t => t.Triggers.Reactive = false);
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { CpuUtilization = 0.95, ThrottledRatio = 0.5, CpuPressure = 80 }, target);
+        Assert.Equal(ScaleAction.Hold, decision.Action);
+        Assert.Empty(decision.Triggers);
+    }
+
+    [Fact]
+    public void Decide_ReactiveOnlyIdle_ScalesDownToUseAtMiddleOfBandAfterHysteresis()
+    {
+        // 4 cores at 10% use 0.4 cores; the band's middle is (0.3 + 0.8) / 2 = 0.55, so 0.4 / 0.55 = 0.73 cores; one
+        // step removes at most 25%: 4 → 3. No forecast is needed.
+        var inputs = PolicyData.Quiet(cores: 4) with { CpuUtilization = 0.1, ForecastPeakRate = null, Forecaster = null, WorkloadRate = 400 };
+        var first = PolicyData.Decide(inputs, ReactiveOnly());
+        Assert.Equal("hysteresis", first.Blocked);
+        var down = PolicyData.Decide(inputs with { LowWindows = 2 }, ReactiveOnly());
+        Assert.Equal(ScaleAction.Down, down.Action);
+        Assert.Equal(3, down.ToCpuCores);
+        Assert.Contains(down.Triggers, t => t.Rule == "utilization_low");
+
+        // Busy enough to stay: no reason to shrink, no trigger recorded.
+        var busy = PolicyData.Decide(inputs with { CpuUtilization = 0.5, LowWindows = 2 }, ReactiveOnly());
+        Assert.Equal(ScaleAction.Hold, busy.Action);
+        Assert.Empty(busy.Triggers);
+    }
+
+    [Fact]
+    public void Decide_ScaleDown_LandsUnderUtilizationHigh()
+    {
+        // 1 core at 25% (0.25 cores used), floor 0.75: the use at the band's middle is 0.45, so the step goes to 0.75,
+        // where the same use is 33% — nowhere near UtilizationHigh, so the next busy window does not undo it.
+        var inputs = PolicyData.Quiet(cores: 1) with { CpuUtilization = 0.25, ForecastPeakRate = 200, WorkloadRate = 200, LowWindows = 2 };
+        var down = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Down, down.Action);
+        Assert.Equal(0.75, down.ToCpuCores);
+        Assert.True(0.25 / down.ToCpuCores < PolicyData.Target().UtilizationHigh);
+
+        Assert.Equal(0.25 / 0.55, down.NeededCpuCores!.Value, 9);
+    }
+
+    [Fact]
+    public void Decide_StabilizationSpanCalledForMore_DownGoesNoLowerThanThat()
+    {
+        var inputs = PolicyData.Quiet(cores: 4) with { CpuUtilization = 0.1, ForecastPeakRate = 500, WorkloadRate = 500, LowWindows = 2, StabilizedCpuCores = 3.6 };
+        var down = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Down, down.Action);
+        Assert.Equal(3.6, down.ToCpuCores);
+        Assert.Contains(down.Triggers, t => t.Rule == "stabilization" && t.Value == 3.6);
+
+        var held = PolicyData.Decide(inputs with { StabilizedCpuCores = 3.9 });
+        Assert.Equal(ScaleAction.Hold, held.Action);
+        Assert.Equal("stabilization", held.Blocked);
+    }
+
+    [Fact]
+    public void Decide_WorkloadRateOverCapacity_ScalesToForecastUpperWithinHighFactor()
+    {
+        // 2 cores × 1000/s × 0.8 = 1600/s; the shadow already sees 1800/s. The upper interval says 2500/s ahead, within
+        // 1.5 × 1800 = 2700: 2500 × 1.2 / 1000 = 3 cores, before the CPU saturates (utilization still 0.5).
+        var inputs = PolicyData.Quiet() with { WorkloadRate = 1800, ForecastPeakRate = 1500, ForecastUpperRate = 2500 };
+        var decision = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(3, decision.ToCpuCores);
+        var trigger = Assert.Single(decision.Triggers);
+        Assert.Equal("workload_over_capacity", trigger.Rule);
+        Assert.Equal("workload.rate", trigger.Input);
+        Assert.Equal(1600, trigger.Limit);
+
+        // A very wide interval is capped at HighFactor × the nowcast: 2700 × 1.2 / 1000 = 3.24.
+        Assert.Equal(3.24, PolicyData.Decide(inputs with { ForecastUpperRate = 9000 }).ToCpuCores);
+        // No forecast at all: the nowcast with headroom, 1800 × 1.2 / 1000 = 2.16.
+        Assert.Equal(2.16, PolicyData.Decide(inputs with { ForecastPeakRate = null, ForecastUpperRate = null, Forecaster = null }).ToCpuCores);
+    }
+
+    [Fact]
+    public void Decide_VolumeSpikeOverLowerThreshold_ScalesForGrowingRate()
+    {
+        // Score 0.95: under AnomalyThreshold 0.99, over VolumeAnomalyThreshold 0.9 because the volume itself jumped.
+        var inputs = PolicyData.Quiet() with { AnomalyScore = 0.95, AnomalyStream = "orders", VolumeSpike = true, WorkloadRate = 1500 };
+        var decision = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(2.7, decision.ToCpuCores); // 1500 × 1.5 × 1.2 / 1000
+        var trigger = Assert.Single(decision.Triggers);
+        Assert.Equal("volume_spike", trigger.Rule);
+        Assert.Equal(0.9, trigger.Limit);
+
+        // The same score without a volume spike (latency, say) is not enough.
+        Assert.Equal(ScaleAction.Hold, PolicyData.Decide(inputs with { VolumeSpike = false }).Action);
+    }
+
+    [Fact]
+    public void Decide_WithinUpCooldown_DemandSizedUpGoesAheadRelativeStepHolds()
+    {
+        var recent = PolicyData.Quiet() with { LastUpMs = 10_000_000 - 1_000, CpuUtilization = 0.95 };
+        // Only the relative step (× HighFactor on a measurement from before the last change): held.
+        var held = PolicyData.Decide(recent);
+        Assert.Equal("cooldown_up", held.Blocked);
+
+        // The nowcast says 1800/s against 1600/s: sized from the demand, 1800 × 1.2 / 1000 = 2.16 cores, not 2 × 1.5.
+        var nowcast = PolicyData.Decide(recent with { WorkloadRate = 1800, ForecastPeakRate = null, Forecaster = null });
+        Assert.Equal(ScaleAction.Up, nowcast.Action);
+        Assert.Equal(2.16, nowcast.ToCpuCores);
+        Assert.Contains(nowcast.Triggers, t => t.Rule == "workload_over_capacity");
     }
 }
