@@ -362,6 +362,9 @@ internal static partial class DemoCommand
             $"{t}DownscaleThreshold={Number(DownscaleThreshold)}",
             $"{t}Hysteresis=3",
 
+            // HPA's five-minute scale-down stabilization would outlast the compressed day; five windows keep its shape.
+            $"{t}DownscaleStabilization={Span(5 * window)}",
+
             // The worker's threads take work in bursts within each 100 ms CFS period, so a limit well above the mean use
             // still throttles some periods; a quarter of the periods is what signals a real shortage here.
             $"{t}ThrottlingThreshold=0.25",
