@@ -52,20 +52,13 @@ public sealed class CgroupV1ActuatorTests
         throw new InvalidOperationException($"{key} not in {file}");
     }
 
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
     private static ulong ReadUInt(string file) => ulong.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            Thread.Sleep(20);
-        }
-    }
 
     [Fact]
-    public void Apply_QuotaOfAFifthOfACore_BusyChildIsThrottledToIt()
+    public async Task Apply_QuotaOfAFifthOfACore_BusyChildIsThrottledToIt()
     {
         using var sandbox = new CgroupSandbox(Cpu, Acct);
         sandbox.Spawn("while :; do :; done");
@@ -84,7 +77,7 @@ public sealed class CgroupV1ActuatorTests
         var usage = Path.Combine(sandbox.Dir(Acct), "cpuacct.usage");
         var (periods0, throttled0, usage0) = (Keyed(stat, "nr_periods"), Keyed(stat, "nr_throttled"), ReadUInt(usage));
         var clock = Stopwatch.StartNew();
-        WaitUntil(() => Keyed(stat, "nr_periods") - periods0 >= 15, "15 CFS periods passed");
+        await Eventually.Until(() => Keyed(stat, "nr_periods") - periods0 >= 15, "15 CFS periods passed", Deadline);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (ReadUInt(usage) - usage0) / 1e9 / seconds;
         var periods = Keyed(stat, "nr_periods") - periods0;
@@ -130,12 +123,12 @@ public sealed class CgroupV1ActuatorTests
     /// down to, the kernel refuses the write (EBUSY), and the CPU quota written before it is put back.
     /// </summary>
     [Fact]
-    public void Apply_MemoryBelowUsage_KernelRefusesAndQuotaIsRolledBack()
+    public async Task Apply_MemoryBelowUsage_KernelRefusesAndQuotaIsRolledBack()
     {
         using var sandbox = new CgroupSandbox(Cpu, Memory);
         var usage = Path.Combine(sandbox.Dir(Memory), "memory.usage_in_bytes");
         sandbox.Spawn("exec python3 -c \"import time; b = b'x' * (96 << 20); time.sleep(120)\"");
-        WaitUntil(() => ReadUInt(usage) >= 90UL << 20, "the child holds 90 MiB");
+        await Eventually.Until(() => ReadUInt(usage) >= 90UL << 20, "the child holds 90 MiB", Deadline);
 
         var result = Actuator().Apply(Command(sandbox.Name, cores: 0.5, memory: 48UL << 20), new ResizeTarget(ResizeTargetKind.Cgroup, sandbox.Name), dryRun: false);
 

@@ -131,7 +131,7 @@ public sealed class CgroupProbeTests
     /// and most periods throttled.
     /// </summary>
     [Fact]
-    public void Sample_RealV1CgroupThrottledToFifthOfACore_ReadsUsageAndThrottling()
+    public async Task Sample_RealV1CgroupThrottledToFifthOfACore_ReadsUsageAndThrottling()
     {
         using var sandbox = new CgroupSandbox(V1Cpu, V1Acct, V1Memory);
         File.WriteAllText(Path.Combine(sandbox.Dir(V1Cpu), "cpu.cfs_period_us"), "100000");
@@ -144,7 +144,7 @@ public sealed class CgroupProbeTests
         var values = new double[ProbeFields.Cgroup.Count];
         probe.Sample(0, values, out _);
         var clock = Stopwatch.StartNew();
-        WaitForPeriods(Path.Combine(sandbox.Dir(V1Cpu), "cpu.stat"), 15);
+        await WaitForPeriods(Path.Combine(sandbox.Dir(V1Cpu), "cpu.stat"), 15);
         Assert.True(probe.Sample(clock.Elapsed.TotalSeconds, values, out var present));
 
         Assert.InRange(Get(values, present, ProbeFields.CpuCoresUsed), 0.1, 0.28);
@@ -161,7 +161,7 @@ public sealed class CgroupProbeTests
     /// cpu.stat and pressure files: a busy process moved into one is read as cores used with its pressure.
     /// </summary>
     [Fact]
-    public void Sample_RealV2CgroupWithoutControllers_ReadsUsageAndPressure()
+    public async Task Sample_RealV2CgroupWithoutControllers_ReadsUsageAndPressure()
     {
         using var sandbox = new CgroupSandbox(Unified);
         sandbox.Spawn("while :; do :; done");
@@ -172,7 +172,7 @@ public sealed class CgroupProbeTests
         var clock = Stopwatch.StartNew();
         var stat = Path.Combine(sandbox.Dir(Unified), "cpu.stat");
         var start = Usage(stat);
-        WaitUntil(() => Usage(stat) - start > 200_000, "the busy child used 0.2 s of CPU");
+        await Eventually.Until(() => Usage(stat) - start > 200_000, "the busy child used 0.2 s of CPU", TimeSpan.FromSeconds(20));
         Assert.True(probe.Sample(clock.Elapsed.TotalSeconds, values, out var present));
 
         // No cpu controller here to give the child its share on a loaded machine: any positive usage is the read.
@@ -188,7 +188,7 @@ public sealed class CgroupProbeTests
         return us;
     }
 
-    private static void WaitForPeriods(string cpuStat, ulong periods)
+    private static async Task WaitForPeriods(string cpuStat, ulong periods)
     {
         ulong Read()
         {
@@ -197,16 +197,7 @@ public sealed class CgroupProbeTests
         }
 
         var start = Read();
-        WaitUntil(() => Read() - start >= periods, $"{periods} CFS periods passed");
+        await Eventually.Until(() => Read() - start >= periods, $"{periods} CFS periods passed", TimeSpan.FromSeconds(20));
     }
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            Thread.Sleep(20);
-        }
-    }
 }
