@@ -1,3 +1,4 @@
+using ShadowAgent.Testing;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ShadowAgent.Agent.Uplink;

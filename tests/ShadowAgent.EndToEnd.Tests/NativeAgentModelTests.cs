@@ -1,3 +1,4 @@
+using ShadowAgent.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text;

@@ -79,7 +79,14 @@ public static class AgentStartScenario
             try
             {
                 probe.Connect(new IPEndPoint(IPAddress.Loopback, port));
-                return;
+                if (!Equals(probe.LocalEndPoint, probe.RemoteEndPoint))
+                {
+                    return;
+                }
+
+                // A connect that chose the target port as its own source port reached itself (TCP simultaneous
+                // open), not the agent: drop it so the agent can bind.
+                probe.Close();
             }
             catch (SocketException)
             {

@@ -47,7 +47,9 @@ internal sealed class ShadowSystem : IDisposable
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync("127.0.0.1", ports.Tap, cancellation);
-                return true;
+
+                // A connect that reached itself (TCP simultaneous open) is not the agent.
+                return !Equals(probe.Client.LocalEndPoint, probe.Client.RemoteEndPoint);
             }, agent, "the agent's tap accepts", cancellation);
             await WaitAsync(async () => (await http.GetStringAsync("/api/v1/hosts", cancellation)).Contains(SystemConfig.HostId, StringComparison.Ordinal),
                 agent, "the aggregator lists the agent's host", cancellation);

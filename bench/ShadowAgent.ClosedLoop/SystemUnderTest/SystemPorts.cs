@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,21 +7,46 @@ namespace ShadowAgent.ClosedLoop.SystemUnderTest;
 /// <summary>Loopback ports for one run of the real system: aggregator gRPC and HTTP, the agent's workload tap.</summary>
 internal sealed record SystemPorts(int Grpc, int Http, int Tap)
 {
-    /// <summary>Three ports the kernel hands out as free (bound and released; nothing else on this host races for them in practice).</summary>
+    private static int _next = 24_000 + Random.Shared.Next(0, 4_000);
+
+    /// <summary>
+    /// Three free ports from below the kernel's ephemeral range: between this choice and the children's bind, no
+    /// outgoing connection can be handed one as its source port, and the tap's readiness probe cannot connect to itself.
+    /// </summary>
     public static SystemPorts Free()
     {
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var l in listeners)
+        var ports = new int[3];
+        for (var i = 0; i < ports.Length; i++)
         {
-            l.Start();
-        }
-
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners)
-        {
-            l.Stop();
+            ports[i] = NextFree();
         }
 
         return new SystemPorts(ports[0], ports[1], ports[2]);
+    }
+
+    private static int NextFree()
+    {
+        var ceiling = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split(['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        for (var attempt = 0; attempt < 4_000; attempt++)
+        {
+            var port = Interlocked.Increment(ref _next);
+            if (port >= ceiling)
+            {
+                Interlocked.Exchange(ref _next, 20_000);
+                continue;
+            }
+
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port between 20000 and {ceiling}");
     }
 }

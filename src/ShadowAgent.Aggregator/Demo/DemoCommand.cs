@@ -253,7 +253,16 @@ internal static partial class DemoCommand
             try
             {
                 await probe.ConnectAsync(tap, cancellationToken);
-                return;
+                if (!Equals(probe.LocalEndPoint, probe.RemoteEndPoint))
+                {
+                    return;
+                }
+
+                // TCP simultaneous open: with nothing listening yet, a connect to a port in the ephemeral range can be
+                // given that same port as its source and connect to itself, which holds the port the agent is about
+                // to bind. Drop it and wait for the real listener.
+                probe.Close();
+                await Task.Delay(50, cancellationToken);
             }
             catch (SocketException)
             {
@@ -522,6 +531,4 @@ internal static partial class DemoCommand
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-
-    private sealed class DemoException(string message) : Exception(message);
 }

@@ -52,7 +52,15 @@ internal sealed class WorkloadGenerator
     public async Task RunAsync(EndPoint target, CancellationToken cancellationToken)
     {
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(target, cancellationToken);
+        try
+        {
+            await socket.ConnectAsync(target, cancellationToken);
+        }
+        catch (SocketException exception)
+        {
+            throw new DemoException($"the workload could not connect to the agent's tap {target}: {exception.Message}");
+        }
+
         var clock = Stopwatch.StartNew();
         var due = 0.0;
         var last = 0.0;
