@@ -29,6 +29,7 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
     private readonly Dictionary<(string Host, string Stream), List<(TargetRuntime Target, bool Resource)>> _byStream = [];
     private readonly ConcurrentDictionary<string, TargetRuntime> _byCommand = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Host, string Stream), List<TargetRuntime>> _byShadow = [];
+    private readonly Dictionary<(string Host, string Stream), List<TargetRuntime>> _bySlo = [];
     private readonly Mirror.MirrorShareController? _shares;
     private ProfileSubscription? _subscription;
 
@@ -52,6 +53,17 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
             foreach (var stream in target.WorkloadStreams.Distinct(StringComparer.Ordinal))
             {
                 Index(target.Host, stream, runtime, false);
+            }
+
+            if (target.SloStream.Length > 0)
+            {
+                // The access log the SLO is judged on: outcomes only, no decision of its own.
+                if (!_bySlo.TryGetValue((target.Host, target.SloStream), out var judged))
+                {
+                    _bySlo[(target.Host, target.SloStream)] = judged = [];
+                }
+
+                judged.Add(runtime);
             }
 
             if (target.ShadowStream.Length > 0)
@@ -161,6 +173,17 @@ internal sealed class Orchestrator : BackgroundService, ICommandResultHandler
                     foreach (var (target, resource) in targets)
                     {
                         await EvaluateAsync(target, item, resource, stoppingToken);
+                    }
+                }
+
+                if (_bySlo.TryGetValue((item.HostId, item.Stream), out var judged))
+                {
+                    foreach (var target in judged)
+                    {
+                        lock (target.Gate)
+                        {
+                            target.ObserveSlo(item.Profile);
+                        }
                     }
                 }
 

@@ -45,9 +45,10 @@ internal static class OrchestratorApi
             var inputs = t.Snapshot();
             var l = t.Learned;
             return new TargetInfo(
-                t.Name, o.Host, o.Target, o.ResourceStream, o.WorkloadStreams, o.Criticality, o.DryRun,
+                t.Name, o.Host, o.Target, o.ResourceStream, o.WorkloadStreams, o.SloStream, o.Criticality, o.DryRun,
                 orchestrator.Connections.TryGet(o.Host, out _), t.CpuCores, t.MemoryBytes, o.MinCpuCores, o.MaxCpuCores,
                 t.CpuUtilization, t.ThrottledRatio, t.CpuPressure, inputs.WorkloadRate, inputs.ForecastPeakRate, inputs.Forecaster,
+                o.SloStream.Length > 0 ? t.SloValue : t.Workloads.Values.Max(w => w.SloValue),
                 t.LastUpMs, t.LastDownMs, inputs.ActionsLastHour, t.LowWindows,
                 new LearnedInfo(l.HighFactor, l.Headroom, l.UtilizationHigh, l.UtilizationLow, l.RecordsPerCoreSecond, l.Adaptations,
                     t.Scores.Scores.ToDictionary(p => p.Key, p => new ForecasterErrorInfo(p.Value.Error, p.Value.Samples))));

@@ -30,7 +30,7 @@ internal static class OrchestratorOptionsValidator
         nameof(TargetOptions.ShadowDropThreshold), nameof(TargetOptions.HighFactor), nameof(TargetOptions.Headroom),
         nameof(TargetOptions.DownscaleStep), nameof(TargetOptions.CooldownUp), nameof(TargetOptions.CooldownDown),
         nameof(TargetOptions.Hysteresis), nameof(TargetOptions.MaxActionsPerHour), nameof(TargetOptions.DryRun),
-        nameof(TargetOptions.SloField), nameof(TargetOptions.SloThreshold), nameof(TargetOptions.VolumeAnomalyThreshold),
+        nameof(TargetOptions.SloField), nameof(TargetOptions.SloStream), nameof(TargetOptions.SloThreshold), nameof(TargetOptions.VolumeAnomalyThreshold),
         nameof(TargetOptions.Triggers), nameof(TargetOptions.DownscaleStabilization),
     };
 
@@ -203,6 +203,19 @@ internal static class OrchestratorOptionsValidator
             if (t.SloField.Length > 0 && !(t.SloThreshold > 0))
             {
                 errors.Add($"{k}:SloThreshold: '{F(t.SloThreshold)}' must be positive when SloField is set");
+            }
+
+            if (t.SloStream.Length > 0)
+            {
+                if (t.SloField.Length == 0)
+                {
+                    errors.Add($"{k}:SloStream: '{t.SloStream}' needs SloField (the numeric field of that stream held to SloThreshold)");
+                }
+
+                if (t.WorkloadStreams.Contains(t.SloStream, StringComparer.Ordinal) || string.Equals(t.SloStream, t.ResourceStream, StringComparison.Ordinal))
+                {
+                    errors.Add($"{k}:SloStream: '{t.SloStream}' is already the target's workload or resource stream; leave SloStream empty to read SloField from the workload streams");
+                }
             }
 
             Mirror.MirrorShareValidator.Validate(errors, k, t, raw?.GetSection(nameof(OrchestratorOptions.Targets)).GetSection(name));

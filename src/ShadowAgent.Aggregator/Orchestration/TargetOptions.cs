@@ -112,8 +112,15 @@ public sealed class TargetOptions
     /// <summary>Decide and record, send commands marked dry_run (the agent validates and reports without changing).</summary>
     public bool DryRun { get; set; }
 
-    /// <summary>Numeric field of the workload streams whose p99 is held to <see cref="SloThreshold"/>; empty = no SLO.</summary>
+    /// <summary>Numeric field whose p99 is held to <see cref="SloThreshold"/> (read from <see cref="SloStream"/>); empty = no SLO.</summary>
     public string SloField { get; set; } = "";
+
+    /// <summary>
+    /// The stream that carries <see cref="SloField"/>, when it is not a workload stream: a service's access log (one
+    /// record per answer, with its latency) beside an ingress copy of its requests (one record per arrival, the demand)
+    /// as the workload stream. Its records are not counted as demand. Empty = the workload streams carry the field.
+    /// </summary>
+    public string SloStream { get; set; } = "";
 
     /// <summary>A window whose <see cref="SloField"/> p99 exceeds this is an SLO breach.</summary>
     public double SloThreshold { get; set; }

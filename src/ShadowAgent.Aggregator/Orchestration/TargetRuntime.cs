@@ -156,24 +156,62 @@ internal sealed class TargetRuntime
     /// <summary>Applies a workload-stream profile; false when it is not newer than the stream's last.</summary>
     public bool ObserveWorkload(ShadowProfile profile)
     {
-        if (!Workloads.TryGetValue(profile.Stream, out var workload) || !workload.Observe(profile, Options.SloField, Scores))
+        var sloField = Options.SloStream.Length == 0 ? Options.SloField : "";
+        if (!Workloads.TryGetValue(profile.Stream, out var workload) || !workload.Observe(profile, sloField, Scores))
         {
             return false;
         }
 
-        if (workload.SloValue is { } slo && Options.SloField.Length > 0 && slo > Options.SloThreshold)
+        CountSloBreach(workload.SloValue, profile.WindowEndUnixMs);
+        Advance(profile.WindowEndUnixMs);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a profile of <see cref="TargetOptions.SloStream"/>: its <see cref="TargetOptions.SloField"/> p99 over the
+    /// threshold counts as a breach for the decisions whose outcome is being measured. It drives no decision by itself.
+    /// </summary>
+    public void ObserveSlo(ShadowProfile profile)
+    {
+        if (profile.WindowEndUnixMs <= SloWindowEndMs)
         {
-            foreach (var pending in Pending)
+            return;
+        }
+
+        SloWindowEndMs = profile.WindowEndUnixMs;
+        double? p99 = null;
+        foreach (var numeric in profile.Numeric)
+        {
+            if (numeric.Field == Options.SloField && numeric.Count > 0)
             {
-                if (profile.WindowEndUnixMs > pending.AtMs && profile.WindowEndUnixMs <= pending.AtMs + (long)_orchestrator.SettleTime.TotalMilliseconds)
-                {
-                    pending.SloBreaches++;
-                }
+                p99 = numeric.P99;
             }
         }
 
-        Advance(profile.WindowEndUnixMs);
-        return true;
+        SloValue = p99;
+        CountSloBreach(p99, profile.WindowEndUnixMs);
+    }
+
+    /// <summary>Newest window end seen on <see cref="TargetOptions.SloStream"/>.</summary>
+    public long SloWindowEndMs { get; private set; } = long.MinValue;
+
+    /// <summary>p99 of <see cref="TargetOptions.SloField"/> in the newest window of <see cref="TargetOptions.SloStream"/>.</summary>
+    public double? SloValue { get; private set; }
+
+    private void CountSloBreach(double? slo, long windowEndMs)
+    {
+        if (slo is not { } value || Options.SloField.Length == 0 || !(value > Options.SloThreshold))
+        {
+            return;
+        }
+
+        foreach (var pending in Pending)
+        {
+            if (windowEndMs > pending.AtMs && windowEndMs <= pending.AtMs + (long)_orchestrator.SettleTime.TotalMilliseconds)
+            {
+                pending.SloBreaches++;
+            }
+        }
     }
 
     /// <summary>Records per second of every workload stream's newest window, or null before any arrived.</summary>

@@ -134,6 +134,37 @@ public sealed class OrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_SloStream_JudgesOutcomesOnTheAccessLog_AndCountsOnlyArrivalsAsDemand()
+    {
+        await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:SloStream=access"));
+        await using var agent = await FakeAgent.ConnectAsync(aggregator);
+        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.9, coresUsed: 1.8, limit: 2));
+        var command = await agent.NextCommandAsync();
+        await agent.AnswerAsync(command, Status.Applied, 2, 3);
+        await DecisionWhereAsync(aggregator, d => d.GetProperty("command") is { ValueKind: JsonValueKind.Object } c
+            && c.GetProperty("status").GetString() == "applied", "the applied result recorded");
+
+        // The arrivals (workload) stream's own latency_ms is not the SLO here; the access log's is: two of its three
+        // windows breach 200 ms, while the arrivals stream says 900 ms in every window.
+        double[] accessP99 = [450, 120, 300];
+        for (var w = 1; w <= 3; w++)
+        {
+            var access = FakeAgent.WorkloadProfile(w, rate: 50_000, latencyP99: accessP99[w - 1]);
+            access.Stream = "access";
+            await agent.SendAsync(access, FakeAgent.WorkloadProfile(w, rate: 1500, latencyP99: 900));
+        }
+
+        await agent.SendAsync(FakeAgent.ProbeProfile(4, util: 0.5, coresUsed: 1.5, limit: 3));
+        var decision = await DecisionWhereAsync(aggregator, d => d.GetProperty("outcome").ValueKind == JsonValueKind.Object, "an outcome measured");
+        Assert.Equal(2, decision.GetProperty("outcome").GetProperty("sloBreaches").GetInt32());
+
+        var target = await TargetAsync(aggregator);
+        Assert.Equal("access", target.GetProperty("sloStream").GetString());
+        Assert.Equal(300, target.GetProperty("sloP99").GetDouble());
+        Assert.Equal(1500, target.GetProperty("workloadRate").GetDouble(), 6);
+    }
+
+    [Fact]
     public async Task Orchestrator_LateProbeWindowWithOldLimit_DoesNotRepeatTheSameScaleUp()
     {
         // No up cooldown, so nothing but the believed size stands between a late probe window and a duplicate command.
@@ -313,6 +344,7 @@ public sealed class OrchestratorTests
     [InlineData("--Aggregator:Orchestrator:Targets:web:Triggers:Predictve=false", "Aggregator:Orchestrator:Targets:web:Triggers:Predictve: unknown key")]
     [InlineData("--Aggregator:Orchestrator:Targets:web:VolumeAnomalyThreshold=2", "Aggregator:Orchestrator:Targets:web:VolumeAnomalyThreshold: '2'")]
     [InlineData("--Aggregator:Orchestrator:Targets:web:DownscaleStabilization=-00:00:01", "Aggregator:Orchestrator:Targets:web:DownscaleStabilization:")]
+    [InlineData("--Aggregator:Orchestrator:Targets:web:SloStream=orders", "Aggregator:Orchestrator:Targets:web:SloStream: 'orders' is already the target's workload or resource stream")]
     public void Build_BadOrchestratorKey_ErrorNamesKey(string arg, string expected)
     {
         var directory = TestAggregator.NewDirectory();
