@@ -9,7 +9,7 @@ public sealed class ConfigTests
     [Fact]
     public void Merge_PolicyFragment_ObjectsMergeValuesReplace()
     {
-        var baseConfig = SystemConfig.Aggregator(new SystemPorts(1, 2, 3), "/tmp/x.db", "run-reactive", 2, 1, 480, 50);
+        var baseConfig = SystemConfig.Aggregator(new SystemPorts(1, 2, 3, 4), "/tmp/x.db", "run-reactive", 2, 1, 480, 50);
         var fragment = JsonNode.Parse("""{"Aggregator":{"Orchestrator":{"Targets":{"worker":{"AnomalyThreshold":0,"CapacityThreshold":10}}}}}""")!.AsObject();
 
         JsonConfig.Merge(baseConfig, fragment);
@@ -24,7 +24,7 @@ public sealed class ConfigTests
     [Fact]
     public void Set_ColonPathIntoArray_ReplacesTheValue()
     {
-        var agent = SystemConfig.Agent(new SystemPorts(1, 2, 3), ["/sys/fs/cgroup/cpu/shadow-bench"], "run", 2);
+        var agent = SystemConfig.Agent(new SystemPorts(1, 2, 3, 4), ["/sys/fs/cgroup/cpu/shadow-bench"], "run", 2);
 
         JsonConfig.Set(agent, "Agent:Streams:0:Window", "00:00:02");
         JsonConfig.Set(agent, "Agent:Streams:1:Forecast:Horizon", "12");
@@ -40,7 +40,7 @@ public sealed class ConfigTests
     [Fact]
     public void Set_IndexPastTheArray_ThrowsNamingThePath()
     {
-        var agent = SystemConfig.Agent(new SystemPorts(1, 2, 3), ["/r"], "run", 2);
+        var agent = SystemConfig.Agent(new SystemPorts(1, 2, 3, 4), ["/r"], "run", 2);
 
         var error = Assert.Throws<ArgumentException>(() => JsonConfig.Set(agent, "Agent:Streams:5:Window", "x"));
 

@@ -45,7 +45,7 @@ public sealed class RealCgroupTests
                 var before = cgroup.Sample(0);
                 // 600 requests of ~1 ms over 2 s: 0.3 cores of demand against a 0.2-core limit.
                 var arrivals = Enumerable.Range(0, 600).Select(i => i / 300.0).ToArray();
-                using (var load = new LoadGenerator(worker.Port, 8, 4096, log, null, origin))
+                using (var load = new LoadGenerator(worker.Port, 8, 4096, log, null, null, origin))
                 {
                     load.Run(arrivals, TimeSpan.FromSeconds(5), CancellationToken.None);
                     Assert.Equal(600, load.Answered);

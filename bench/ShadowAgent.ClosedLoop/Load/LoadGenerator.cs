@@ -15,7 +15,8 @@ internal sealed class LoadGenerator : IDisposable
 {
     private readonly Connection[] _connections;
     private readonly LatencyLog _log;
-    private readonly TapWriter? _tap;
+    private readonly TapWriter? _arrivals;
+    private readonly TapWriter? _access;
     private readonly long _origin;
     private readonly double _offset;
     private int _inFlight;
@@ -25,11 +26,14 @@ internal sealed class LoadGenerator : IDisposable
 
     /// <param name="origin">Stopwatch timestamp of the run's time 0; arrival times are seconds from it.</param>
     /// <param name="offset">Seconds added to an arrival time to get its second in <paramref name="log"/>.</param>
-    public LoadGenerator(int port, int connections, int maxInFlight, LatencyLog log, TapWriter? tap, long origin, double offset = 0)
+    /// <param name="arrivals">Tap of every request as it arrives (the demand), or null.</param>
+    /// <param name="access">Tap of every answer with its latency (the access log), or null.</param>
+    public LoadGenerator(int port, int connections, int maxInFlight, LatencyLog log, TapWriter? arrivals, TapWriter? access, long origin, double offset = 0)
     {
         MaxInFlight = maxInFlight;
         _log = log;
-        _tap = tap;
+        _arrivals = arrivals;
+        _access = access;
         _origin = origin;
         _offset = offset;
         _connections = new Connection[connections];
@@ -62,12 +66,13 @@ internal sealed class LoadGenerator : IDisposable
             }
 
             WaitUntil(at);
+            _arrivals?.Arrival();
             if (Interlocked.Increment(ref _inFlight) > MaxInFlight)
             {
                 Interlocked.Decrement(ref _inFlight);
                 Interlocked.Increment(ref _shed);
                 _log.Fail(at + _offset);
-                _tap?.Record(0, 503);
+                _access?.Record(0, 503);
                 continue;
             }
 
@@ -141,7 +146,7 @@ internal sealed class LoadGenerator : IDisposable
         Interlocked.Decrement(ref _inFlight);
         Interlocked.Increment(ref _answered);
         _log.Add(at + _offset, latencyMs);
-        _tap?.Record(latencyMs, 200);
+        _access?.Record(latencyMs, 200);
     }
 
     private sealed class Connection

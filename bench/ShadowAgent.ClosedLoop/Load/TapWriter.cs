@@ -5,10 +5,11 @@ using System.Text;
 namespace ShadowAgent.ClosedLoop.Load;
 
 /// <summary>
-/// Copies every request's outcome to the agent's socket tap as one NDJSON line
-/// (<c>{"route":"/work","latency_ms":1.93,"status":200}</c>), as a service's access log would be tapped. Lines are
-/// buffered and written every 50 ms from one thread, so the request path never waits on the agent; a write
-/// failure is counted and the copy stops (the benchmark's own measurements do not depend on it).
+/// Copies lines to one of the agent's socket taps: each request as it arrives (<c>{"route":"/work"}</c>, as an ingress
+/// copy of the traffic would be tapped), or each answer (<c>{"route":"/work","latency_ms":1.93,"status":200}</c>, as
+/// a service's access log would be). Lines are buffered and written every 50 ms from one thread, so the request path
+/// never waits on the agent; a write failure is counted and the copy stops (the benchmark's own measurements do not
+/// depend on it).
 /// </summary>
 internal sealed class TapWriter : IDisposable
 {
@@ -41,6 +42,16 @@ internal sealed class TapWriter : IDisposable
         return new TapWriter(socket);
     }
 
+    /// <summary>One request arrived.</summary>
+    public void Arrival()
+    {
+        lock (_thread)
+        {
+            _pending.Append("{\"route\":\"/work\"}\n");
+        }
+    }
+
+    /// <summary>One request was answered (or shed, status 503).</summary>
     public void Record(double latencyMs, int status)
     {
         lock (_thread)

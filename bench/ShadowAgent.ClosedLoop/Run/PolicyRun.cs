@@ -48,11 +48,12 @@ internal static class PolicyRun
             using var worker = WorkerProcess.Start(rounds, cgroup);
             var log = new LatencyLog((int)Math.Ceiling(duration) + 1);
             using var tap = system is null ? null : TapWriter.Connect(system.Ports.Tap);
+            using var access = system is null ? null : TapWriter.Connect(system.Ports.AccessTap);
             var origin = Stopwatch.GetTimestamp();
             var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             using var sampler = new CgroupSampler(cgroup, TimeSpan.FromMilliseconds(100), origin);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            var load = new LoadGenerator(worker.Port, o.Connections, o.MaxInFlight, log, tap, origin);
+            var load = new LoadGenerator(worker.Port, o.Connections, o.MaxInFlight, log, tap, access, origin);
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{policy}] {arrivals.Length} requests over {duration:F0} s (measured {measuredFrom}-{measuredTo} s, ramp at {rampAt:F0} s), limit {startCores:F2} cores, work in {dir}"));
             var monitor = Task.Run(() => Monitor(policy, trace, firstDay, load, sampler, system, progress, stop), CancellationToken.None);
@@ -98,9 +99,14 @@ internal static class PolicyRun
                 await File.WriteAllTextAsync(Path.Combine(dir, "targets.json"), targets.Body, cancellation);
             }
 
+            if (access is { Failed: true })
+            {
+                notes.Add($"the access log's copy to the agent's tap stopped: {access.Error}");
+            }
+
             if (tap is { Failed: true })
             {
-                notes.Add($"the copy to the agent's tap stopped: {tap.Error}");
+                notes.Add($"the arrivals' copy to the agent's tap stopped: {tap.Error}");
             }
 
             return Measure(o, policy, startCores, samples, log, decisions, startUnixMs, measuredFrom, measuredTo, rampAt, tap?.Lines ?? 0, dir, notes);

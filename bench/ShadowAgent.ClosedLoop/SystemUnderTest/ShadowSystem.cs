@@ -43,14 +43,17 @@ internal sealed class ShadowSystem : IDisposable
         {
             await WaitAsync(async () => (await http.GetAsync("/healthz", cancellation)).IsSuccessStatusCode, aggregator, "the aggregator answers /healthz", cancellation);
             agent = ChildProcess.Start(agentPath, ["--config", agentFile], Path.Combine(directory, "agent.log"));
-            await WaitAsync(async () =>
+            foreach (var port in new[] { ports.Tap, ports.AccessTap })
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", ports.Tap, cancellation);
+                await WaitAsync(async () =>
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync("127.0.0.1", port, cancellation);
 
-                // A connect that reached itself (TCP simultaneous open) is not the agent.
-                return !Equals(probe.Client.LocalEndPoint, probe.Client.RemoteEndPoint);
-            }, agent, "the agent's tap accepts", cancellation);
+                    // A connect that reached itself (TCP simultaneous open) is not the agent.
+                    return !Equals(probe.Client.LocalEndPoint, probe.Client.RemoteEndPoint);
+                }, agent, $"the agent's tap on port {port} accepts", cancellation);
+            }
             await WaitAsync(async () => (await http.GetStringAsync("/api/v1/hosts", cancellation)).Contains(SystemConfig.HostId, StringComparison.Ordinal),
                 agent, "the aggregator lists the agent's host", cancellation);
             return new ShadowSystem(aggregator, agent, http, ports);

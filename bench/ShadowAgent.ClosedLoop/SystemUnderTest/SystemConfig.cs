@@ -6,18 +6,21 @@ namespace ShadowAgent.ClosedLoop.SystemUnderTest;
 /// <summary>
 /// The generated configuration of the real shadow-agent and shadow-aggregator for one policy run, before the
 /// policy file and the command line's settings are merged over it.
-/// <para>Agent: host <see cref="HostId"/>; stream <c>requests</c> is the workload's socket tap (one NDJSON record per
-/// request: route, latency_ms, status); stream <c>worker</c> is a probe of the worker's cgroup; both with 1-second
+/// <para>Agent: host <see cref="HostId"/>; stream <c>requests</c> is a socket tap of the requests as they arrive (one
+/// NDJSON record per arrival, as an ingress copy of the traffic would give: the demand, which keeps rising when the
+/// worker saturates); stream <c>access</c> is the worker's access log (one record per answer: route, latency_ms,
+/// status; a shed request answers 503); stream <c>worker</c> is a probe of the worker's cgroup; all with 1-second
 /// windows (a compressed day of 120 s is 120 windows: one decision per window). Actuation is on, confined to the
 /// shadow-bench roots.</para>
 /// <para>Aggregator: one orchestrator target <c>worker</c> naming the cgroup, its probe stream and the workload
-/// stream, with the capacity model measured by the calibration, cooldowns scaled to the compressed day, and the
+/// stream (the arrivals), the SLO judged on the access log, with the capacity model measured by the calibration, cooldowns scaled to the compressed day, and the
 /// SLO the benchmark judges by. The policy files switch the predictive triggers off (reactive) or on (predictive).</para>
 /// </summary>
 internal static class SystemConfig
 {
     public const string HostId = "closed-loop";
     public const string WorkloadStream = "requests";
+    public const string AccessStream = "access";
     public const string ResourceStream = "worker";
     public const string TargetName = "worker";
 
@@ -44,7 +47,6 @@ internal static class SystemConfig
                         ["Name"] = WorkloadStream,
                         ["Tap"] = new JsonObject { ["Kind"] = "tcp", ["Address"] = $"127.0.0.1:{ports.Tap.ToString(CultureInfo.InvariantCulture)}" },
                         ["KeyFields"] = new JsonArray("route"),
-                        ["NumericFields"] = new JsonArray("latency_ms", "status"),
                         ["Window"] = "00:00:01",
                         ["Detection"] = new JsonObject { ["Warmup"] = 30 },
                         ["Forecast"] = new JsonObject { ["Horizon"] = 10 },
@@ -66,6 +68,15 @@ internal static class SystemConfig
                         ["Window"] = "00:00:01",
                         ["Detection"] = new JsonObject { ["Warmup"] = 30 },
                         ["Forecast"] = new JsonObject { ["Field"] = "cpu.cores_used", ["Horizon"] = 10 },
+                    },
+                    new JsonObject
+                    {
+                        ["Name"] = AccessStream,
+                        ["Tap"] = new JsonObject { ["Kind"] = "tcp", ["Address"] = $"127.0.0.1:{ports.AccessTap.ToString(CultureInfo.InvariantCulture)}" },
+                        ["KeyFields"] = new JsonArray("route"),
+                        ["NumericFields"] = new JsonArray("latency_ms", "status"),
+                        ["Window"] = "00:00:01",
+                        ["Detection"] = new JsonObject { ["Warmup"] = 30 },
                     },
                 },
                 ["Actuation"] = new JsonObject
@@ -113,6 +124,7 @@ internal static class SystemConfig
                             ["CooldownDown"] = "00:00:05",
                             ["Hysteresis"] = 3,
                             ["MaxActionsPerHour"] = 3600,
+                            ["SloStream"] = AccessStream,
                             ["SloField"] = "latency_ms",
                             ["SloThreshold"] = sloMs,
                         },
