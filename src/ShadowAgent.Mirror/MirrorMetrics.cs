@@ -34,6 +34,9 @@ internal sealed class MirrorMetrics
     private long _shadowSent;
     private long _shadowAnswered;
     private long _shadowErrors;
+    private long _bodiesCompared;
+    private long _bodyMismatches;
+    private long _bodyDiffSkipped;
 
     public MirrorMetrics(string stream)
     {
@@ -104,6 +107,22 @@ internal sealed class MirrorMetrics
         }
     }
 
+    /// <summary>A body comparison ended: compared (equal or not) or skipped (not counted as a drop: the copy was sent).</summary>
+    public void BodyDiff(bool compared, bool mismatch)
+    {
+        if (!compared)
+        {
+            Interlocked.Increment(ref _bodyDiffSkipped);
+            return;
+        }
+
+        Interlocked.Increment(ref _bodiesCompared);
+        if (mismatch)
+        {
+            Interlocked.Increment(ref _bodyMismatches);
+        }
+    }
+
     public MirrorCounters Snapshot(long rateChanges) => new(
         Interlocked.Read(ref _requests),
         Interlocked.Read(ref _primaryErrors),
@@ -115,7 +134,10 @@ internal sealed class MirrorMetrics
         Interlocked.Read(ref _shadowSent),
         Interlocked.Read(ref _shadowAnswered),
         Interlocked.Read(ref _shadowErrors),
-        rateChanges);
+        rateChanges,
+        Interlocked.Read(ref _bodiesCompared),
+        Interlocked.Read(ref _bodyMismatches),
+        Interlocked.Read(ref _bodyDiffSkipped));
 
     private KeyValuePair<string, object?>[] With(string reason) => [.. _tags, new(ShadowMeters.ReasonTag, reason)];
 }

@@ -48,14 +48,16 @@ public sealed class MirrorTap : ITap, IMirrorControl
         var metrics = new MirrorMetrics(stream.Name);
         var recorder = new MirrorRecorder(stream, plan.ScenarioName);
         _shadowSink = sinks.Open();
+        var bodyDiff = recorder.WantsBodyDiff ? Diff.BodyDiffPlan.From(plan.Profile?.BodyDiff) : null;
         _context = new MirrorContext
         {
             Stream = stream.Name,
             Options = options,
             Pool = _pool,
             Sampler = new MirrorSampler(options),
-            Sender = new ShadowSender(options, plan, recorder, _shadowSink, metrics, time, seed),
+            Sender = new ShadowSender(options, plan, bodyDiff, recorder, _shadowSink, metrics, time, seed),
             Plan = plan,
+            BodyDiff = bodyDiff,
             Recorder = recorder,
             Metrics = metrics,
             Time = time,

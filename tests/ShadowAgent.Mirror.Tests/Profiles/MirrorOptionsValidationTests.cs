@@ -21,7 +21,7 @@ public sealed class MirrorOptionsValidationTests
     [InlineData("HashOn", "Agent:Streams:0:Tap:Mirror:HashOn: 'cookie:x' is neither 'path' nor 'header:Name' with a header name.")]
     [InlineData("QueueCapacity", "Agent:Streams:0:Tap:Mirror:QueueCapacity: 0 is outside 1 to 1000000.")]
     [InlineData("ProfilePath", "Agent:Streams:0:Tap:Mirror:ProfilePath: 'shadow.json' is not an absolute path.")]
-    [InlineData("KeyFields", "Agent:Streams:0:KeyFields:0: 'user.id' is not a field the http mirror emits (known: path, route, method, status, status_class, outcome, scenario).")]
+    [InlineData("KeyFields", "Agent:Streams:0:KeyFields:0: 'user.id' is not a field the http mirror emits (known: path, route, method, status, status_class, outcome, scenario, body_diff).")]
     public void Validate_BadSetting_ErrorNamesTheKey(string setting, string expected)
     {
         var stream = MirrorHarness.Options("127.0.0.1:8081", "127.0.0.1:8082");
