@@ -123,7 +123,7 @@ internal sealed class ProxyConnection
             {
                 _m.Metrics.BodyTooLarge();
             }
-            else
+            else if (_m.Sender.TryAdmit())
             {
                 shadowBody = new ArrayBufferWriter<byte>(request.ContentLength > 0 ? (int)request.ContentLength : 256);
             }

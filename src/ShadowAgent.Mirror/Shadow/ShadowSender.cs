@@ -34,8 +34,9 @@ internal sealed class ShadowSender : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _dispatcher;
 
-    public ShadowSender(MirrorOptions options, ShadowPlan plan, BodyDiffPlan? bodyDiff, MirrorRecorder recorder, IRecordSink sink, MirrorMetrics metrics, TimeProvider time, int seed)
+    public ShadowSender(MirrorOptions options, ShadowPlan plan, BodyDiffPlan? bodyDiff, MirrorRecorder recorder, IRecordSink sink, MirrorMetrics metrics, TimeProvider time, int seed, ShadowBreaker breaker)
     {
+        Breaker = breaker;
         ArgumentNullException.ThrowIfNull(options);
         _queue = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -67,6 +68,24 @@ internal sealed class ShadowSender : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _dispatcher = DispatchAsync();
+    }
+
+    public ShadowBreaker Breaker { get; }
+
+    /// <summary>
+    /// Asked for each sampled request before anything is copied: false (counted, reason breaker_open) while the
+    /// shadow's breaker is open. Closed, it is one volatile read.
+    /// </summary>
+    public bool TryAdmit()
+    {
+        if (Breaker.TryAdmit())
+        {
+            return true;
+        }
+
+        _metrics.BreakerDrop();
+        _sink.OnDropped(1, 0);
+        return false;
     }
 
     /// <summary>Copies waiting for a slot.</summary>
@@ -215,6 +234,9 @@ internal sealed class ShadowSender : IAsyncDisposable
 
         var latencyMs = _time.GetElapsedTime(start).TotalMilliseconds;
         _slots.Release();
+
+        // The shadow's own answer decides, not the error the profile injects in its place.
+        Breaker.OnResult(failure: status is 0 or >= 500);
         BodyDiffOutcome? diff = null;
         if (compare)
         {
