@@ -78,7 +78,7 @@ switch (args[0])
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         await tap.StopAsync(timeout.Token);
         var c = tap.Counters;
-        Console.WriteLine($"mirror counters: requests {c.Requests}, primary errors {c.PrimaryErrors}, mirrored {c.Mirrored}, queue drops {c.QueueDrops}, shadow sent {c.ShadowSent}, answered {c.ShadowAnswered}, errors {c.ShadowErrors}");
+        Console.WriteLine($"mirror counters: requests {c.Requests}, primary errors {c.PrimaryErrors}, mirrored {c.Mirrored}, queue drops {c.QueueDrops}, shadow sent {c.ShadowSent}, answered {c.ShadowAnswered}, errors {c.ShadowErrors}, breaker drops {c.BreakerDrops}, breaker opens {c.BreakerOpens}");
         return 0;
     }
 

@@ -12,6 +12,11 @@ namespace ShadowAgent.Mirror;
 /// <param name="ShadowAnswered">Copies the shadow answered (any status).</param>
 /// <param name="ShadowErrors">Copies that failed: 5xx, no answer, timeout, or an injected error.</param>
 /// <param name="RateChanges">Times the mirrored share was changed at run time.</param>
+/// <param name="BodiesCompared">Copies on a bodyDiff route whose answers were compared.</param>
+/// <param name="BodyMismatches">Compared copies whose status or body differed from the primary's.</param>
+/// <param name="BreakerDrops">Requests sampled for the shadow but not copied because its breaker was open (reason breaker_open).</param>
+/// <param name="BreakerOpens">Times the shadow's breaker opened (a failed probe opens it again).</param>
+/// <param name="BodyDiffSkipped">Copies on a bodyDiff route not compared: a body over the cap, no answer, the primary failed, or an injected error.</param>
 public readonly record struct MirrorCounters(
     long Requests,
     long PrimaryErrors,
@@ -23,4 +28,9 @@ public readonly record struct MirrorCounters(
     long ShadowSent,
     long ShadowAnswered,
     long ShadowErrors,
-    long RateChanges);
+    long RateChanges,
+    long BodiesCompared = 0,
+    long BodyMismatches = 0,
+    long BodyDiffSkipped = 0,
+    long BreakerDrops = 0,
+    long BreakerOpens = 0);

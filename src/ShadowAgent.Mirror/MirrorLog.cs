@@ -22,4 +22,13 @@ internal static partial class MirrorLog
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Stream '{Stream}' stopped accepting connections after an error")]
     public static partial void AcceptFailed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Stream '{Stream}' shadow breaker open for {OpenFor} after {Failures} failed copies in a row: copies are dropped (breaker_open)")]
+    public static partial void BreakerOpened(ILogger logger, string stream, int failures, TimeSpan openFor);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "Stream '{Stream}' shadow breaker half-open: one probe copy goes to the shadow")]
+    public static partial void BreakerHalfOpen(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Information, Message = "Stream '{Stream}' shadow breaker closed: the probe succeeded, copying resumes")]
+    public static partial void BreakerClosed(ILogger logger, string stream);
 }

@@ -23,6 +23,7 @@ internal sealed class MirrorMetrics
     private readonly KeyValuePair<string, object?>[] _shadow;
     private readonly KeyValuePair<string, object?>[] _queueFull;
     private readonly KeyValuePair<string, object?>[] _bodyTooLarge;
+    private readonly KeyValuePair<string, object?>[] _breakerOpen;
 
     private long _requests;
     private long _primaryErrors;
@@ -34,6 +35,10 @@ internal sealed class MirrorMetrics
     private long _shadowSent;
     private long _shadowAnswered;
     private long _shadowErrors;
+    private long _bodiesCompared;
+    private long _bodyMismatches;
+    private long _bodyDiffSkipped;
+    private long _breakerDrops;
 
     public MirrorMetrics(string stream)
     {
@@ -44,6 +49,7 @@ internal sealed class MirrorMetrics
         _shadow = With("shadow");
         _queueFull = With("queue_full");
         _bodyTooLarge = With("body_too_large");
+        _breakerOpen = With("breaker_open");
     }
 
     public void Request()
@@ -84,6 +90,13 @@ internal sealed class MirrorMetrics
         DroppedCounter.Add(1, _bodyTooLarge);
     }
 
+    /// <summary>A sampled request not copied because the shadow's breaker is open.</summary>
+    public void BreakerDrop()
+    {
+        Interlocked.Increment(ref _breakerDrops);
+        DroppedCounter.Add(1, _breakerOpen);
+    }
+
     public void ShadowSent()
     {
         Interlocked.Increment(ref _shadowSent);
@@ -104,7 +117,23 @@ internal sealed class MirrorMetrics
         }
     }
 
-    public MirrorCounters Snapshot(long rateChanges) => new(
+    /// <summary>A body comparison ended: compared (equal or not) or skipped (not counted as a drop: the copy was sent).</summary>
+    public void BodyDiff(bool compared, bool mismatch)
+    {
+        if (!compared)
+        {
+            Interlocked.Increment(ref _bodyDiffSkipped);
+            return;
+        }
+
+        Interlocked.Increment(ref _bodiesCompared);
+        if (mismatch)
+        {
+            Interlocked.Increment(ref _bodyMismatches);
+        }
+    }
+
+    public MirrorCounters Snapshot(long rateChanges, long breakerOpens) => new(
         Interlocked.Read(ref _requests),
         Interlocked.Read(ref _primaryErrors),
         Interlocked.Read(ref _malformedCount),
@@ -115,7 +144,12 @@ internal sealed class MirrorMetrics
         Interlocked.Read(ref _shadowSent),
         Interlocked.Read(ref _shadowAnswered),
         Interlocked.Read(ref _shadowErrors),
-        rateChanges);
+        rateChanges,
+        Interlocked.Read(ref _bodiesCompared),
+        Interlocked.Read(ref _bodyMismatches),
+        Interlocked.Read(ref _bodyDiffSkipped),
+        Interlocked.Read(ref _breakerDrops),
+        breakerOpens);
 
     private KeyValuePair<string, object?>[] With(string reason) => [.. _tags, new(ShadowMeters.ReasonTag, reason)];
 }

@@ -48,14 +48,16 @@ public sealed class MirrorTap : ITap, IMirrorControl
         var metrics = new MirrorMetrics(stream.Name);
         var recorder = new MirrorRecorder(stream, plan.ScenarioName);
         _shadowSink = sinks.Open();
+        var bodyDiff = recorder.WantsBodyDiff ? Diff.BodyDiffPlan.From(plan.Profile?.BodyDiff) : null;
         _context = new MirrorContext
         {
             Stream = stream.Name,
             Options = options,
             Pool = _pool,
             Sampler = new MirrorSampler(options),
-            Sender = new ShadowSender(options, plan, recorder, _shadowSink, metrics, time, seed),
+            Sender = new ShadowSender(options, plan, bodyDiff, recorder, _shadowSink, metrics, time, seed, new ShadowBreaker(options.Breaker, 2 * options.ShadowTimeout, time, seed, logger, stream.Name)),
             Plan = plan,
+            BodyDiff = bodyDiff,
             Recorder = recorder,
             Metrics = metrics,
             Time = time,
@@ -84,7 +86,10 @@ public sealed class MirrorTap : ITap, IMirrorControl
     /// <summary>Connections opened to the primary since start (the pool's reuse shows as few).</summary>
     public long PrimaryConnectionsOpened => _pool.Opened;
 
-    public MirrorCounters Counters => _context.Metrics.Snapshot(_context.Sampler.RateChanges);
+    public MirrorCounters Counters => _context.Metrics.Snapshot(_context.Sampler.RateChanges, _context.Sender.Breaker.Opens);
+
+    /// <summary>The shadow breaker's state: "closed", "open" or "half_open".</summary>
+    public string BreakerState => _context.Sender.Breaker.State;
 
     /// <summary>Whether hash sampling at the current share copies requests with this key (tests).</summary>
     internal bool SampleKey(ReadOnlySpan<byte> key) => _context.Sampler.SampleKey(key);

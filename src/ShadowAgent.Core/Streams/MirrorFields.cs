@@ -28,7 +28,14 @@ public static class MirrorFields
     /// <summary>The shadow scenario applied (shadow records only).</summary>
     public const string Scenario = "scenario";
 
-    public static readonly IReadOnlyList<string> Keys = [Path, Route, Method, Status, StatusClass, Outcome, Scenario];
+    /// <summary>
+    /// The response-body comparison of a copy on a bodyDiff route (shadow records, first un-perturbed copy only):
+    /// "equal", "differs", "differs $.path" (first differing JSON field), "status_differs", "not_json",
+    /// "too_large", "injected", "no_answer" or "no_primary".
+    /// </summary>
+    public const string BodyDiff = "body_diff";
+
+    public static readonly IReadOnlyList<string> Keys = [Path, Route, Method, Status, StatusClass, Outcome, Scenario, BodyDiff];
 
     /// <summary>Milliseconds from the request head to the last response byte (primary records).</summary>
     public const string PrimaryLatencyMs = "primary_latency_ms";
@@ -60,9 +67,12 @@ public static class MirrorFields
     /// <summary>Response body bytes as framed on the wire (primary: chunk framing included) or as read (shadow).</summary>
     public const string ResponseBytes = "response_bytes";
 
+    /// <summary>1 when the compared responses differ (status or body), 0 when equal; absent when not compared (shadow records).</summary>
+    public const string BodyMismatch = "body_mismatch";
+
     public static readonly IReadOnlyList<string> Numbers =
     [
         PrimaryLatencyMs, ShadowLatencyMs, LatencyDeltaMs, PrimaryError, ShadowError, ShadowInjectedError,
-        ShadowInjectedDelayMs, StatusMismatch, RequestBytes, ResponseBytes,
+        ShadowInjectedDelayMs, StatusMismatch, RequestBytes, ResponseBytes, BodyMismatch,
     ];
 }

@@ -46,6 +46,9 @@ public sealed class MirrorOptions
 
     /// <summary>The profile's scenario to apply; empty: the profile's first scenario, or none.</summary>
     public string Scenario { get; set; } = "";
+
+    /// <summary>Stops copying to a shadow that keeps failing, and probes it now and then.</summary>
+    public MirrorBreakerOptions Breaker { get; set; } = new();
 }
 
 public static class MirrorHashOn

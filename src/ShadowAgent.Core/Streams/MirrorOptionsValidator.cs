@@ -44,6 +44,22 @@ public static class MirrorOptionsValidator
             errors.Add($"{mk}:ShadowTimeout: {m.ShadowTimeout} is outside (00:00:00, 00:10:00].");
         }
 
+        var b = m.Breaker ?? new MirrorBreakerOptions();
+        CheckRange(b.Failures, 0, 1000, $"{mk}:Breaker:Failures", errors);
+        if (b.OpenFor <= TimeSpan.Zero || b.OpenFor > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{mk}:Breaker:OpenFor: {b.OpenFor} is outside (00:00:00, 01:00:00].");
+        }
+        else if (b.MaxOpenFor < b.OpenFor || b.MaxOpenFor > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{mk}:Breaker:MaxOpenFor: {b.MaxOpenFor} is outside [{b.OpenFor}, 01:00:00] (at least OpenFor).");
+        }
+
+        if (!(b.Jitter >= 0 && b.Jitter < 1))
+        {
+            errors.Add($"{mk}:Breaker:Jitter: {b.Jitter} is outside [0, 1).");
+        }
+
         if (!string.IsNullOrEmpty(m.ProfilePath) && !Path.IsPathFullyQualified(m.ProfilePath))
         {
             errors.Add($"{mk}:ProfilePath: '{m.ProfilePath}' is not an absolute path.");

@@ -17,6 +17,24 @@ public sealed class ShadowInstanceProfile
     public List<string> Routes { get; set; } = [];
 
     public List<LoadScenario> Scenarios { get; set; } = [];
+
+    /// <summary>Response-body comparison of shadow against primary for chosen routes; null: no body is kept or compared.</summary>
+    public BodyDiffSettings? BodyDiff { get; set; }
+}
+
+/// <summary>
+/// Which routes have their response bodies compared (the primary's kept while it streams to the client, the
+/// shadow's as it arrives), which JSON field names are ignored at any depth (timestamps, request ids), and the
+/// largest body kept per side: a larger one is counted "too_large" and not compared.
+/// </summary>
+public sealed class BodyDiffSettings
+{
+    /// <summary>Path prefixes, as the profile's routes match; a trailing '*' may make that explicit ("/api/cart/*").</summary>
+    public List<string> Routes { get; set; } = [];
+
+    public List<string> IgnoreFields { get; set; } = [];
+
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
 }
 
 /// <summary>What the shadow instance runs.</summary>

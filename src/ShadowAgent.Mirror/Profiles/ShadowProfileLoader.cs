@@ -7,6 +7,9 @@ public static class ShadowProfileLoader
 {
     public const double MaxAmplification = 100;
 
+    /// <summary>Largest body kept per side for a body comparison.</summary>
+    public const int MaxBodyDiffBytes = 16 * 1024 * 1024;
+
     /// <summary>Reads <paramref name="path"/>; null with <paramref name="errors"/> filled when it is unreadable or invalid.</summary>
     public static ShadowInstanceProfile? Load(string path, List<string> errors)
     {
@@ -123,6 +126,52 @@ public static class ShadowProfileLoader
                     errors.Add($"{key}.mix['{prefix}']: {weight} is outside 0 to {MaxAmplification}.");
                 }
             }
+        }
+
+        if (p.BodyDiff is not null)
+        {
+            ValidateBodyDiff(p.BodyDiff, errors);
+        }
+    }
+
+    private static void ValidateBodyDiff(BodyDiffSettings d, List<string> errors)
+    {
+        var routes = d.Routes ?? [];
+        if (routes.Count == 0)
+        {
+            errors.Add("bodyDiff.routes: list at least one route whose bodies are compared (or remove bodyDiff).");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var route = routes[i];
+            if (string.IsNullOrEmpty(route) || route[0] != '/')
+            {
+                errors.Add($"bodyDiff.routes[{i}]: '{route}' does not start with '/'.");
+            }
+            else if (route.IndexOf('*', StringComparison.Ordinal) is var star && star >= 0 && star != route.Length - 1)
+            {
+                errors.Add($"bodyDiff.routes[{i}]: '{route}' has a '*' before its end (only a trailing '*' is allowed: a prefix).");
+            }
+            else if (!seen.Add(route.TrimEnd('*')))
+            {
+                errors.Add($"bodyDiff.routes[{i}]: '{route}' is listed twice.");
+            }
+        }
+
+        var ignore = d.IgnoreFields ?? [];
+        for (var i = 0; i < ignore.Count; i++)
+        {
+            if (string.IsNullOrEmpty(ignore[i]))
+            {
+                errors.Add($"bodyDiff.ignoreFields[{i}]: a field name cannot be empty.");
+            }
+        }
+
+        if (d.MaxBodyBytes < 1 || d.MaxBodyBytes > MaxBodyDiffBytes)
+        {
+            errors.Add($"bodyDiff.maxBodyBytes: {d.MaxBodyBytes} is outside 1 to {MaxBodyDiffBytes}.");
         }
     }
 

@@ -20,6 +20,9 @@ internal sealed class MirrorContext
 
     public required ShadowPlan Plan { get; init; }
 
+    /// <summary>The body comparison, or null when the profile has none or the stream lists neither of its fields.</summary>
+    public Diff.BodyDiffPlan? BodyDiff { get; init; }
+
     public required MirrorRecorder Recorder { get; init; }
 
     public required MirrorMetrics Metrics { get; init; }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ShadowAgent.Core.Records;
+using ShadowAgent.Mirror.Diff;
 using ShadowAgent.Mirror.Http;
 using ShadowAgent.Mirror.Recording;
 using ShadowAgent.Mirror.Shadow;
@@ -30,6 +31,11 @@ internal sealed class ProxyConnection
     private readonly byte[] _clientAddress;
     private ulong _random;
     private int _stopping;
+
+    // The primary's body being kept for a body comparison (chosen routes only), and the copy waiting for it.
+    private BodyCapture? _capture;
+    private ShadowCopy? _diffCopy;
+    private Action<ReadOnlySequence<byte>>? _captureDecoded;
 
     public ProxyConnection(Socket socket, IRecordSink sink, MirrorContext context, ulong seed)
     {
@@ -117,7 +123,7 @@ internal sealed class ProxyConnection
             {
                 _m.Metrics.BodyTooLarge();
             }
-            else
+            else if (_m.Sender.TryAdmit())
             {
                 shadowBody = new ArrayBufferWriter<byte>(request.ContentLength > 0 ? (int)request.ContentLength : 256);
             }
@@ -214,9 +220,9 @@ internal sealed class ProxyConnection
                 {
                     queued = true;
                     copy = Copy(shadowBody);
-                    if (copy is not null)
+                    if (copy is not null && _m.Sender.TryEnqueue(copy) && copy.PrimaryBody is not null)
                     {
-                        _m.Sender.TryEnqueue(copy);
+                        _diffCopy = copy;
                     }
                 }
 
@@ -246,6 +252,7 @@ internal sealed class ProxyConnection
                 MirrorLog.PrimaryFailed(_m.Logger, _m.Stream, _m.Options.Primary, e);
                 _m.Metrics.PrimaryError();
                 copy?.SetPrimary(-1, _m.Time.GetElapsedTime(start).TotalMilliseconds);
+                EndCapture(kept: false);
                 await AnswerAsync(ProxyResponses.BadGateway).ConfigureAwait(false);
                 EmitPrimary(0, start, requestBytes, 0);
                 return false;
@@ -258,6 +265,11 @@ internal sealed class ProxyConnection
         var keepClient = _request.KeepAlive && framing != Framing.UntilClose && !Stopping;
         var keepUpstream = response.KeepAlive && framing != Framing.UntilClose;
         WriteResponseHead(keepClient);
+        if (_diffCopy is not null)
+        {
+            StartCapture(response, framing);
+        }
+
         long responseBytes;
         try
         {
@@ -266,6 +278,7 @@ internal sealed class ProxyConnection
         catch (InvalidDataException)
         {
             // The primary broke its own framing mid-body: the client cannot be told otherwise than by a close.
+            EndCapture(kept: false);
             await upstream.DisposeAsync().ConfigureAwait(false);
             _m.Metrics.PrimaryError();
             EmitPrimary(0, start, requestBytes, 0);
@@ -273,6 +286,7 @@ internal sealed class ProxyConnection
         }
         catch
         {
+            EndCapture(kept: false);
             await upstream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -280,6 +294,7 @@ internal sealed class ProxyConnection
         await _out.FlushAsync().ConfigureAwait(false);
         var latencyMs = _m.Time.GetElapsedTime(start).TotalMilliseconds;
         copy?.SetPrimary(status, latencyMs);
+        EndCapture(kept: true);
         if (keepUpstream)
         {
             _m.Pool.Return(upstream);
@@ -517,6 +532,7 @@ internal sealed class ProxyConnection
 
                     var slice = buffer.Slice(0, Math.Min(remaining, buffer.Length));
                     Relay(_out, slice);
+                    _capture?.Append(slice);
                     bytes += slice.Length;
                     remaining -= slice.Length;
                     reader.AdvanceTo(slice.End);
@@ -534,7 +550,7 @@ internal sealed class ProxyConnection
                 {
                     var result = await reader.ReadAsync().ConfigureAwait(false);
                     var buffer = result.Buffer;
-                    var ok = walker.Walk(buffer, out var consumed, null);
+                    var ok = walker.Walk(buffer, out var consumed, _capture is null ? null : _captureDecoded);
                     var walked = buffer.Slice(0, consumed);
                     Relay(_out, walked);
                     bytes += walked.Length;
@@ -560,6 +576,7 @@ internal sealed class ProxyConnection
                     var result = await reader.ReadAsync().ConfigureAwait(false);
                     var buffer = result.Buffer;
                     Relay(_out, buffer);
+                    _capture?.Append(buffer);
                     bytes += buffer.Length;
                     reader.AdvanceTo(buffer.End);
                     if (result.IsCompleted)
@@ -591,6 +608,45 @@ internal sealed class ProxyConnection
         }
 
         return response.ContentLength >= 0 ? Framing.Length : Framing.UntilClose;
+    }
+
+    /// <summary>Starts keeping the primary's response body for the copy waiting to compare it (chosen routes only).</summary>
+    private void StartCapture(HttpHead response, Framing framing)
+    {
+        var expected = framing switch
+        {
+            Framing.None => 0,
+            Framing.Length => response.ContentLength,
+            _ => -1,
+        };
+        _capture = new BodyCapture(_m.BodyDiff!.MaxBodyBytes, expected)
+        {
+            DeclaredJson = BodyCapture.IsJsonType(response.Find("Content-Type"u8)),
+            Encoded = BodyCapture.IsEncoded(response.Find("Content-Encoding"u8)),
+        };
+        _captureDecoded ??= data => _capture?.Append(data);
+    }
+
+    /// <summary>Hands the kept body (or, when the primary failed, nothing) to the copy waiting for it.</summary>
+    private void EndCapture(bool kept)
+    {
+        var copy = _diffCopy;
+        var capture = _capture;
+        _diffCopy = null;
+        _capture = null;
+        if (copy is null)
+        {
+            capture?.Release();
+            return;
+        }
+
+        if (!kept)
+        {
+            capture?.Release();
+            capture = null;
+        }
+
+        copy.PrimaryBody!.TrySetResult(capture);
     }
 
     private ShadowCopy? Copy(ArrayBufferWriter<byte> body)
@@ -634,6 +690,9 @@ internal sealed class ProxyConnection
             Route = _m.Plan.RouteOf(head.PathBytes).ToArray(),
             Headers = headers,
             Body = body.WrittenSpan.ToArray(),
+            PrimaryBody = _m.BodyDiff is { } diff && diff.Chosen(head.PathBytes)
+                ? new TaskCompletionSource<BodyCapture?>(TaskCreationOptions.RunContinuationsAsynchronously)
+                : null,
         };
     }
 

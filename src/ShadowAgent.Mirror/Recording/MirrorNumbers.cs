@@ -7,7 +7,7 @@ namespace ShadowAgent.Mirror.Recording;
 [InlineArray(Count)]
 internal struct MirrorNumbers
 {
-    public const int Count = 10;
+    public const int Count = 11;
 
     public const int PrimaryLatencyMs = 0;
     public const int ShadowLatencyMs = 1;
@@ -19,6 +19,7 @@ internal struct MirrorNumbers
     public const int StatusMismatch = 7;
     public const int RequestBytes = 8;
     public const int ResponseBytes = 9;
+    public const int BodyMismatch = 10;
 
     private double _first;
 

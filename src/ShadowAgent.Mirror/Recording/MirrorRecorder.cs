@@ -19,6 +19,7 @@ internal sealed class MirrorRecorder
     private const int KeyStatusClass = 4;
     private const int KeyOutcome = 5;
     private const int KeyScenario = 6;
+    private const int KeyBodyDiff = 7;
 
     private readonly int[] _keys;
     private readonly int[] _numbers;
@@ -30,10 +31,14 @@ internal sealed class MirrorRecorder
         _keys = [.. stream.KeyFields.Select(f => IndexOf(MirrorFields.Keys, f))];
         _numbers = [.. stream.NumericFields.Select(f => IndexOf(MirrorFields.Numbers, f))];
         _scenario = System.Text.Encoding.UTF8.GetBytes(scenario);
+        WantsBodyDiff = _keys.Contains(KeyBodyDiff) || _numbers.Contains(MirrorNumbers.BodyMismatch);
     }
 
-    /// <summary>Emits one record; <paramref name="status"/> 0 means no response.</summary>
-    public void Emit(IRecordSink sink, bool shadow, ReadOnlySpan<byte> route, ReadOnlySpan<byte> method, int status, in MirrorNumbers numbers, int bytes)
+    /// <summary>Whether the stream lists body_diff or body_mismatch: otherwise no body is kept for comparison.</summary>
+    public bool WantsBodyDiff { get; }
+
+    /// <summary>Emits one record; <paramref name="status"/> 0 means no response; an empty <paramref name="bodyDiff"/> leaves that key out.</summary>
+    public void Emit(IRecordSink sink, bool shadow, ReadOnlySpan<byte> route, ReadOnlySpan<byte> method, int status, in MirrorNumbers numbers, int bytes, ReadOnlySpan<byte> bodyDiff = default)
     {
         Span<KeyHash128> hashes = stackalloc KeyHash128[_keys.Length];
         Span<byte> text = stackalloc byte[_keys.Length * RecordView.MaxKeyTextBytes];
@@ -47,7 +52,12 @@ internal sealed class MirrorRecorder
                 continue;
             }
 
-            var value = KeyValue(_keys[i], shadow, route, method, status, scratch);
+            if (_keys[i] == KeyBodyDiff && bodyDiff.IsEmpty)
+            {
+                continue;
+            }
+
+            var value = _keys[i] == KeyBodyDiff ? bodyDiff : KeyValue(_keys[i], shadow, route, method, status, scratch);
 
             hashes[i] = KeyHash.Of128(value);
             var kept = Math.Min(value.Length, RecordView.MaxKeyTextBytes);

@@ -21,6 +21,12 @@ internal sealed class ShadowCopy
 
     public required byte[] Body { get; init; }
 
+    /// <summary>
+    /// Set for a request on a bodyDiff route: completed by the proxy with the primary's response body once relayed
+    /// (null when the primary failed), awaited by the shadow sender for the comparison.
+    /// </summary>
+    public TaskCompletionSource<Diff.BodyCapture?>? PrimaryBody { get; init; }
+
     /// <summary>The primary's status, or 0 while it has not answered (or when it failed: -1).</summary>
     public int PrimaryStatus => Volatile.Read(ref _primaryStatus);
 

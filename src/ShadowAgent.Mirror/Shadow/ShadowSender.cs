@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using ShadowAgent.Core.Records;
 using ShadowAgent.Core.Streams;
+using ShadowAgent.Mirror.Diff;
 using ShadowAgent.Mirror.Recording;
 
 namespace ShadowAgent.Mirror.Shadow;
@@ -21,6 +22,7 @@ internal sealed class ShadowSender : IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrency;
     private readonly ShadowPlan _plan;
+    private readonly BodyDiffPlan? _bodyDiff;
     private readonly Random _random;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -32,8 +34,9 @@ internal sealed class ShadowSender : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _dispatcher;
 
-    public ShadowSender(MirrorOptions options, ShadowPlan plan, MirrorRecorder recorder, IRecordSink sink, MirrorMetrics metrics, TimeProvider time, int seed)
+    public ShadowSender(MirrorOptions options, ShadowPlan plan, BodyDiffPlan? bodyDiff, MirrorRecorder recorder, IRecordSink sink, MirrorMetrics metrics, TimeProvider time, int seed, ShadowBreaker breaker)
     {
+        Breaker = breaker;
         ArgumentNullException.ThrowIfNull(options);
         _queue = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(options.QueueCapacity)
         {
@@ -43,6 +46,7 @@ internal sealed class ShadowSender : IAsyncDisposable
         _maxConcurrency = options.MaxConcurrency;
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _plan = plan;
+        _bodyDiff = bodyDiff;
         _random = new Random(seed);
         _time = time;
         _timeout = options.ShadowTimeout;
@@ -64,6 +68,24 @@ internal sealed class ShadowSender : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _dispatcher = DispatchAsync();
+    }
+
+    public ShadowBreaker Breaker { get; }
+
+    /// <summary>
+    /// Asked for each sampled request before anything is copied: false (counted, reason breaker_open) while the
+    /// shadow's breaker is open. Closed, it is one volatile read.
+    /// </summary>
+    public bool TryAdmit()
+    {
+        if (Breaker.TryAdmit())
+        {
+            return true;
+        }
+
+        _metrics.BreakerDrop();
+        _sink.OnDropped(1, 0);
+        return false;
     }
 
     /// <summary>Copies waiting for a slot.</summary>
@@ -153,6 +175,10 @@ internal sealed class ShadowSender : IAsyncDisposable
         var start = _time.GetTimestamp();
         var status = 0;
         long responseBytes = 0;
+
+        // Only the first copy of a request, not perturbed by an injected error, is compared with the primary.
+        var compare = index == 0 && copy.PrimaryBody is not null && _bodyDiff is not null;
+        BodyCapture? shadowBody = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -164,6 +190,16 @@ internal sealed class ShadowSender : IAsyncDisposable
 
             using var request = Build(copy, index);
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (compare && !injectError)
+            {
+                var headers = response.Content.Headers;
+                shadowBody = new BodyCapture(_bodyDiff!.MaxBodyBytes, headers.ContentLength ?? -1)
+                {
+                    DeclaredJson = headers.ContentType?.MediaType is { } media && BodyCapture.IsJsonType(Encoding.ASCII.GetBytes(media)),
+                    Encoded = headers.ContentEncoding.Any(e => BodyCapture.IsEncoded(Encoding.ASCII.GetBytes(e))),
+                };
+            }
+
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
@@ -174,6 +210,7 @@ internal sealed class ShadowSender : IAsyncDisposable
                     while ((read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
                     {
                         responseBytes += read;
+                        shadowBody?.Append(buffer.AsSpan(0, read));
                     }
                 }
                 finally
@@ -186,6 +223,7 @@ internal sealed class ShadowSender : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            shadowBody?.Release();
             _slots.Release();
             return;
         }
@@ -196,10 +234,63 @@ internal sealed class ShadowSender : IAsyncDisposable
 
         var latencyMs = _time.GetElapsedTime(start).TotalMilliseconds;
         _slots.Release();
-        Record(copy, status, latencyMs, delay, injectError, responseBytes);
+
+        // The shadow's own answer decides, not the error the profile injects in its place.
+        Breaker.OnResult(failure: status is 0 or >= 500);
+        BodyDiffOutcome? diff = null;
+        if (compare)
+        {
+            diff = await CompareAsync(copy, status, shadowBody, injectError, start, stop).ConfigureAwait(false);
+            _metrics.BodyDiff(diff.Value.Compared, diff.Value.Mismatch == 1);
+        }
+
+        Record(copy, status, latencyMs, delay, injectError, responseBytes, diff);
     }
 
-    private void Record(ShadowCopy copy, int status, double latencyMs, TimeSpan delay, bool injectError, long responseBytes)
+    /// <summary>
+    /// Waits for the primary's body (the shadow may answer first; the wait ends at the copy's timeout) and compares.
+    /// Runs after the copy's slot is freed: the comparison is the mirror's work, not the shadow's.
+    /// </summary>
+    private async Task<BodyDiffOutcome> CompareAsync(ShadowCopy copy, int status, BodyCapture? shadowBody, bool injectError, long start, CancellationToken stop)
+    {
+        BodyCapture? primaryBody = null;
+        try
+        {
+            if (injectError)
+            {
+                return BodyDiffOutcome.Skipped(BodyDiffReasons.Injected);
+            }
+
+            if (status == 0 || shadowBody is null)
+            {
+                return BodyDiffOutcome.Skipped(BodyDiffReasons.NoAnswer);
+            }
+
+            var left = _timeout - _time.GetElapsedTime(start);
+            try
+            {
+                primaryBody = await copy.PrimaryBody!.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                return BodyDiffOutcome.Skipped(BodyDiffReasons.NoPrimary);
+            }
+
+            if (primaryBody is null)
+            {
+                return BodyDiffOutcome.Skipped(BodyDiffReasons.NoPrimary);
+            }
+
+            return BodyComparer.Compare(copy.PrimaryStatus, primaryBody, status, shadowBody, _bodyDiff!.Ignore);
+        }
+        finally
+        {
+            shadowBody?.Release();
+            primaryBody?.Release();
+        }
+    }
+
+    private void Record(ShadowCopy copy, int status, double latencyMs, TimeSpan delay, bool injectError, long responseBytes, BodyDiffOutcome? diff)
     {
         var answered = status != 0;
         if (injectError)
@@ -224,11 +315,19 @@ internal sealed class ShadowSender : IAsyncDisposable
             n[MirrorNumbers.StatusMismatch] = primaryStatus == status ? 0 : 1;
         }
 
+        Span<byte> reason = stackalloc byte[BodyComparer.MaxReasonLength * 3];
+        var reasonLength = 0;
+        if (diff is { } d)
+        {
+            n[MirrorNumbers.BodyMismatch] = d.Mismatch;
+            reasonLength = Encoding.UTF8.GetBytes(d.Reason, reason);
+        }
+
         Span<byte> method = stackalloc byte[Math.Min(copy.Method.Length, 64)];
         Encoding.ASCII.GetBytes(copy.Method.AsSpan(0, method.Length), method);
         lock (_sinkLock)
         {
-            _recorder.Emit(_sink, shadow: true, copy.Route, method, status, n, (int)Math.Min(int.MaxValue, copy.Body.Length + responseBytes));
+            _recorder.Emit(_sink, shadow: true, copy.Route, method, status, n, (int)Math.Min(int.MaxValue, copy.Body.Length + responseBytes), reason[..reasonLength]);
         }
     }
 

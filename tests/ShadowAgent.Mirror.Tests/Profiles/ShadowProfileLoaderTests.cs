@@ -48,6 +48,12 @@ public sealed class ShadowProfileLoaderTests
     [InlineData("""{ "service": { "name": "a" }, "scenarios": [ { "name": "x" }, { "name": "x" } ] }""", "scenarios[1].name: 'x' is the name of another scenario.")]
     [InlineData("""{ "service": { "name": "a" }, "scenarios": [ { "name": "x", "mix": { "api": 1 } } ] }""", "scenarios[0].mix['api']: a route prefix starts with '/'.")]
     [InlineData("""{ "service": { "name": "a" }, "routes": [ "api" ] }""", "routes[0]: 'api' does not start with '/'.")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { } }""", "bodyDiff.routes: list at least one route whose bodies are compared (or remove bodyDiff).")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["api/price"] } }""", "bodyDiff.routes[0]: 'api/price' does not start with '/'.")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["/api/*/price"] } }""", "bodyDiff.routes[0]: '/api/*/price' has a '*' before its end (only a trailing '*' is allowed: a prefix).")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["/a", "/a*"] } }""", "bodyDiff.routes[1]: '/a*' is listed twice.")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["/a"], "ignoreFields": ["ts", ""] } }""", "bodyDiff.ignoreFields[1]: a field name cannot be empty.")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["/a"], "maxBodyBytes": 0 } }""", "bodyDiff.maxBodyBytes: 0 is outside 1 to 16777216.")]
     public void Parse_BadValue_ErrorNamesTheField(string json, string expected)
     {
         var errors = new List<string>();
@@ -62,6 +68,8 @@ public sealed class ShadowProfileLoaderTests
     [InlineData("""{ "service": { "name": "a" }, "noize": {} }""", "noize")]
     [InlineData("""{ "service": { "name": "a" }, "noise": { "errorRate": "high" } }""", "noise.errorRate")]
     [InlineData("""{ "service": { "name": "a" """, "service")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": ["/a"], "maxBody": 10 } }""", "bodyDiff.maxBody")]
+    [InlineData("""{ "service": { "name": "a" }, "bodyDiff": { "routes": "/a" } }""", "bodyDiff.routes")]
     public void Parse_UnknownOrMistypedField_ErrorStartsWithThePath(string json, string field)
     {
         var errors = new List<string>();
@@ -69,6 +77,39 @@ public sealed class ShadowProfileLoaderTests
         Assert.Null(ShadowProfileLoader.Parse(json, errors));
 
         Assert.StartsWith(field, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BodyDiff_Read()
+    {
+        var errors = new List<string>();
+        var p = ShadowProfileLoader.Parse("""
+            { "service": { "name": "a" }, "bodyDiff": { "routes": ["/api/price", "/api/cart/*"], "ignoreFields": ["ts", "request_id"], "maxBodyBytes": 1000 } }
+            """, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(["/api/price", "/api/cart/*"], p!.BodyDiff!.Routes);
+        Assert.Equal(["ts", "request_id"], p.BodyDiff.IgnoreFields);
+        Assert.Equal(1000, p.BodyDiff.MaxBodyBytes);
+    }
+
+    [Fact]
+    public void Start_BadBodyDiff_FailsNamingTheKey()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"shadow-profile-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "service": { "name": "a" }, "bodyDiff": { "routes": ["price"] } }""");
+        try
+        {
+            var stream = MirrorHarness.Options("127.0.0.1:1", "127.0.0.1:2", m => m.ProfilePath = path);
+            stream.Tap.Address = "127.0.0.1:0";
+            var e = Assert.Throws<InvalidOperationException>(() => MirrorTap.Start(stream, new CollectingSinks(stream), NullLoggerFactory.Instance));
+            Assert.Contains("bodyDiff.routes[0]: 'price' does not start with '/'.", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Tap:Mirror:ProfilePath", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -107,7 +107,8 @@ public sealed class ShadowPathTests
     [Fact]
     public async Task Send_ShadowDown_PrimaryUnaffectedAndShadowErrorsRecorded()
     {
-        await using var h = await MirrorHarness.StartAsync(shadowUp: false);
+        // The breaker is off here: every copy is tried (BreakerTests cover it on).
+        await using var h = await MirrorHarness.StartAsync(m => m.Breaker.Failures = 0, shadowUp: false);
 
         for (var i = 0; i < 30; i++)
         {

@@ -36,11 +36,14 @@ internal sealed class HttpServer : IAsyncDisposable
 
     public void Release() => _gate.TrySetResult();
 
-    public static async Task<HttpServer> StartAsync()
+    /// <summary>When set, answers every request after it is recorded (and held); return false to fall back to the paths above.</summary>
+    public Func<HttpContext, Task<bool>>? Custom { get; set; }
+
+    public static async Task<HttpServer> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var server = new HttpServer(app);
         app.Run(server.HandleAsync);
@@ -60,6 +63,11 @@ internal sealed class HttpServer : IAsyncDisposable
         if (HoldAll)
         {
             await _gate.Task;
+        }
+
+        if (Custom is { } custom && await custom(context))
+        {
+            return;
         }
 
         var path = context.Request.Path.Value ?? "/";

@@ -53,7 +53,7 @@ internal sealed class MirrorHarness : IAsyncDisposable
     }
 
     /// <summary>Starts both servers and the mirror; <paramref name="profileJson"/> becomes the shadow instance profile.</summary>
-    public static async Task<MirrorHarness> StartAsync(Action<MirrorOptions>? configure = null, string? profileJson = null, bool shadowUp = true, int seed = 42)
+    public static async Task<MirrorHarness> StartAsync(Action<MirrorOptions>? configure = null, string? profileJson = null, bool shadowUp = true, int seed = 42, Action<StreamOptions>? fields = null, TimeProvider? time = null)
     {
         var primary = await HttpServer.StartAsync();
         var shadow = shadowUp ? await HttpServer.StartAsync() : null;
@@ -74,8 +74,9 @@ internal sealed class MirrorHarness : IAsyncDisposable
 
             configure?.Invoke(m);
         });
+        fields?.Invoke(stream);
         var sinks = new CollectingSinks(stream);
-        var tap = MirrorTap.Start(stream, sinks, NullLoggerFactory.Instance, TimeProvider.System, seed);
+        var tap = MirrorTap.Start(stream, sinks, NullLoggerFactory.Instance, time ?? TimeProvider.System, seed);
         var harness = new MirrorHarness(primary, shadow, tap, sinks, stream);
         if (profilePath is not null)
         {
