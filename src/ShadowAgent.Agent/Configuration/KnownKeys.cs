@@ -23,9 +23,11 @@ internal static class KnownKeys
     private static readonly HashSet<string> Tap = Set(
         "Kind", "Address", "MaxConnections", "MaxLineBytes", "MaxBacklogBytes",
         "Paths", "PollInterval", "CheckpointPath", "CheckpointInterval", "StartAt", "Plain",
-        "MaxFrameBytes", "MaxDepth", "MaxEntries", "Probe", "Mirror");
+        "MaxFrameBytes", "MaxDepth", "MaxEntries", "Probe", "Mirror", "Security");
 
     private static readonly HashSet<string> Plain = Set("KeyPattern");
+    private static readonly HashSet<string> Security = Set("SelfHostname", "SharedKey", "SharedKeyFile", "Users", "HandshakeTimeout");
+    private static readonly HashSet<string> User = Set("Username", "Password", "PasswordFile");
 
         private static readonly HashSet<string> Probe = Set("Target", "Interval", "CgroupRoots", "ProcRoot");
     private static readonly HashSet<string> Actuation = Set("Enabled", "DryRun", "CgroupRoots", "MinCpuCores", "MaxCpuCores", "MinMemoryBytes", "MaxMemoryBytes", "MinCpuWeight", "MaxCpuWeight", "MaxCommandsPerMinute", "RecentCommands", "Libvirt");
@@ -93,6 +95,11 @@ internal static class KnownKeys
                             {
                                 CheckChildren(plain, Plain, errors);
                             }
+
+                            foreach (var security in field.GetChildren().Where(c => Is(c, "Security")))
+                            {
+                                CheckSecurity(security, errors);
+                            }
                         }
                         else if (Is(field, "EventTime"))
                         {
@@ -124,6 +131,24 @@ internal static class KnownKeys
                         }
                     }
                 }
+            }
+        }
+    }
+
+    private static void CheckSecurity(IConfigurationSection security, List<string> errors)
+    {
+        CheckChildren(security, Security, errors);
+        foreach (var users in security.GetChildren().Where(c => Is(c, "Users")))
+        {
+            foreach (var user in users.GetChildren())
+            {
+                if (!int.TryParse(user.Key, out _))
+                {
+                    errors.Add($"{user.Path}: is not a user index; Users is a list (Users:0, Users:1, ...).");
+                    continue;
+                }
+
+                CheckChildren(user, User, errors);
             }
         }
     }

@@ -203,6 +203,9 @@ public sealed class TapOptions
 
     /// <summary>Forward taps: most entries in one Forward or PackedForward message; more make the message malformed.</summary>
     public int MaxEntries { get; set; } = 1_000_000;
+
+    /// <summary>Forward taps: the HELO/PING/PONG handshake with a shared key and optional users; off until a key is set.</summary>
+    public ForwardSecurityOptions Security { get; set; } = new();
 }
 
 /// <summary>Lines of a plain-text file tap: keys, numbers and event time come from a regular expression's named groups.</summary>

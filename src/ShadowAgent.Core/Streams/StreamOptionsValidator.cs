@@ -307,6 +307,7 @@ public static class StreamOptionsValidator
                 break;
         }
 
+        ForwardSecurityValidator.Validate(tap, key, errors);
         if (tap.MaxConnections is < 1 or > 65536)
         {
             errors.Add($"{key}:MaxConnections: {tap.MaxConnections} is outside 1 to 65536.");

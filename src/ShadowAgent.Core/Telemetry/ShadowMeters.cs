@@ -15,6 +15,9 @@ public static class ShadowMeters
     public const string Errors = "shadow.stage.errors";
     public const string Dropped = "shadow.stage.dropped";
 
+    /// <summary>Forward-protocol handshakes that failed, tagged with the stream and the reason; the connection was closed.</summary>
+    public const string HandshakeFailures = "shadow.tap.handshake_failures";
+
     public const string StageTag = "stage";
     public const string StreamTag = "stream";
     public const string ReasonTag = "reason";

@@ -25,13 +25,28 @@ internal sealed class ForwardConnection
     private readonly CancellationTokenSource _cts = new();
     private readonly byte[] _ack = new byte[1024];
 
+    private readonly ForwardSecurity? _security;
+    private readonly HandshakeMetrics? _handshakeMetrics;
+    private readonly TimeProvider _time;
+
     public ForwardConnection(Socket socket, IRecordSink sink, ForwardMessageParser parser, ILogger logger, string streamName)
+        : this(socket, sink, parser, logger, streamName, null, null, TimeProvider.System)
+    {
+    }
+
+    /// <param name="security">The handshake to run before any message is read; null: none (messages from the first byte).</param>
+    public ForwardConnection(
+        Socket socket, IRecordSink sink, ForwardMessageParser parser, ILogger logger, string streamName,
+        ForwardSecurity? security, HandshakeMetrics? handshakeMetrics, TimeProvider time)
     {
         _socket = socket;
         Sink = sink;
         _parser = parser;
         _logger = logger;
         _streamName = streamName;
+        _security = security;
+        _handshakeMetrics = handshakeMetrics;
+        _time = time;
     }
 
     public IRecordSink Sink { get; }
@@ -44,6 +59,11 @@ internal sealed class ForwardConnection
         try
         {
             var token = _cts.Token;
+            if (_security is not null && !await HandshakeAsync(_security, reader, token).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (true)
             {
                 var result = await reader.ReadAsync(token).ConfigureAwait(false);
@@ -94,6 +114,93 @@ internal sealed class ForwardConnection
         catch (ObjectDisposedException)
         {
             // Already finished.
+        }
+    }
+
+    /// <summary>
+    /// Sends HELO and reads the PING, within the handshake timeout; answers PONG either way. Nothing the client sent is
+    /// handed to the parser until the PING has been verified; what follows the PING in the buffer stays for it.
+    /// </summary>
+    /// <returns>False when the connection must close (the failure is counted and logged).</returns>
+    private async Task<bool> HandshakeAsync(ForwardSecurity security, PipeReader reader, CancellationToken token)
+    {
+        var handshake = new ForwardHandshake(security);
+        await SendAllAsync(handshake.Helo(), token).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(security.HandshakeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
+            {
+                return await FailAsync(handshake, HandshakeFailure.Timeout, token).ConfigureAwait(false);
+            }
+
+            var buffer = result.Buffer;
+            var failure = ForwardHandshake.Classify(buffer);
+            if (failure == HandshakeFailure.None)
+            {
+                var scan = MsgPackScanner.Scan(buffer, ForwardHandshake.MaxPingBytes, 4, out var length);
+                switch (scan)
+                {
+                    case ScanResult.Complete:
+                        failure = handshake.Check(buffer.Slice(0, length), out var pong);
+                        reader.AdvanceTo(buffer.GetPosition(length));
+                        _handshakeMetrics?.Add(failure);
+                        await SendAllAsync(pong, token).ConfigureAwait(false);
+                        if (failure != HandshakeFailure.None)
+                        {
+                            ForwardLog.HandshakeFailed(_logger, _streamName, _socket.RemoteEndPoint, HandshakeFailures.Tag(failure));
+                            return false;
+                        }
+
+                        return true;
+                    case ScanResult.Incomplete when !result.IsCompleted:
+                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    case ScanResult.Incomplete:
+                        failure = HandshakeFailure.Truncated;
+                        break;
+                    case ScanResult.TooLarge:
+                        failure = HandshakeFailure.Oversize;
+                        break;
+                    default:
+                        failure = HandshakeFailure.MalformedPing;
+                        break;
+                }
+            }
+
+            reader.AdvanceTo(buffer.End);
+            return await FailAsync(handshake, failure, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> FailAsync(ForwardHandshake handshake, HandshakeFailure failure, CancellationToken token)
+    {
+        _handshakeMetrics?.Add(failure);
+        ForwardLog.HandshakeFailed(_logger, _streamName, _socket.RemoteEndPoint, HandshakeFailures.Tag(failure));
+        try
+        {
+            await SendAllAsync(handshake.FailurePong(failure), token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // The client is gone already; the failure is counted.
+        }
+
+        return false;
+    }
+
+    private async Task SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
+            data = data[sent..];
         }
     }
 

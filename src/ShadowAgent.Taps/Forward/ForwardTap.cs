@@ -12,8 +12,10 @@ namespace ShadowAgent.Taps.Forward;
 /// <summary>
 /// Listens on TCP for the Fluentd forward protocol, so Fluent Bit or Fluentd can copy any stream to the agent
 /// (an <c>[OUTPUT] name forward</c> / <c>&lt;store&gt; @type forward</c> pointing here). Each connection gets its
-/// own sink; connections beyond the limit are closed at accept and counted. The handshake phase (HELO/PING/PONG with
-/// a shared key) is not implemented: the tap is meant for loopback or a trusted network, like the NDJSON taps.
+/// own sink; connections beyond the limit are closed at accept and counted. When the stream sets a shared key, every
+/// connection first goes through the handshake (<see cref="ForwardHandshake"/>: HELO, PING, PONG, optionally with
+/// users) and nothing it sends is read as records before its PING is verified. There is no TLS: the handshake proves
+/// the client knows the key, it does not hide the records.
 /// </summary>
 public sealed class ForwardTap : ITap
 {
@@ -25,13 +27,19 @@ public sealed class ForwardTap : ITap
     private readonly ILogger _logger;
     private readonly FieldTrie _fields;
     private readonly TapMetrics _metrics;
+    private readonly ForwardSecurity? _security;
+    private readonly HandshakeMetrics _handshakeMetrics;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<ForwardConnection, Task> _connections = new();
     private readonly CancellationTokenSource _acceptCts = new();
     private Task _acceptLoop = Task.CompletedTask;
     private Task? _stopping;
 
-    private ForwardTap(Socket listener, StreamOptions stream, IRecordSinkFactory sinks, ILogger logger)
+    private ForwardTap(Socket listener, StreamOptions stream, IRecordSinkFactory sinks, ILogger logger, ForwardSecurity? security, TimeProvider time)
     {
+        _security = security;
+        _time = time;
+        _handshakeMetrics = new HandshakeMetrics(stream.Name);
         _listener = listener;
         _stream = stream;
         _sinks = sinks;
@@ -48,8 +56,12 @@ public sealed class ForwardTap : ITap
 
     public string Source => LocalEndPoint.ToString() ?? _stream.Tap.Address;
 
-    /// <exception cref="InvalidOperationException">The address is not valid or cannot be bound.</exception>
-    public static ForwardTap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory)
+    /// <summary>Handshake outcomes so far (all zero when the stream has no shared key).</summary>
+    internal HandshakeMetrics Handshakes => _handshakeMetrics;
+
+    /// <exception cref="InvalidOperationException">The address is not valid or cannot be bound, or a secret file cannot be read.</exception>
+    /// <param name="time">The clock the handshake timeout runs on; the system clock when null.</param>
+    public static ForwardTap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sinks);
@@ -61,6 +73,7 @@ public sealed class ForwardTap : ITap
             throw new InvalidOperationException($"Stream '{stream.Name}': forward address '{address}' is not an IP address and port (for example 127.0.0.1:24224).");
         }
 
+        var security = ForwardSecurity.From(stream);
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -74,7 +87,7 @@ public sealed class ForwardTap : ITap
         }
 
         var logger = loggerFactory.CreateLogger<ForwardTap>();
-        var tap = new ForwardTap(socket, stream, sinks, logger);
+        var tap = new ForwardTap(socket, stream, sinks, logger, security, time ?? TimeProvider.System);
         tap._acceptLoop = tap.AcceptLoopAsync();
         ForwardLog.Listening(logger, stream.Name, tap.LocalEndPoint);
         return tap;
@@ -167,7 +180,7 @@ public sealed class ForwardTap : ITap
             socket.NoDelay = true;
             var sink = _sinks.Open();
             var parser = new ForwardMessageParser(new ForwardRecordExtractor(_fields), sink, _metrics, tap.MaxFrameBytes, tap.MaxDepth, tap.MaxEntries);
-            var connection = new ForwardConnection(socket, sink, parser, _logger, _stream.Name);
+            var connection = new ForwardConnection(socket, sink, parser, _logger, _stream.Name, _security, _handshakeMetrics, _time);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection] = RunConnectionAsync(connection, gate.Task);
             gate.SetResult();
