@@ -4,12 +4,17 @@ namespace ShadowAgent.Aggregator.Orchestration;
 /// How outcomes move a target's parameters, as pure functions. Each step is LearningRate × the parameter's bound
 /// range, and every result is clamped to the bounds in <see cref="OrchestratorOptions"/>.
 /// <list type="bullet">
-/// <item>After a scale-up that was still starved (SLO breach, throttling, pressure or utilization at the high
-/// threshold): more headroom, a larger high factor, and an earlier reactive threshold.</item>
+/// <item>After a scale-up that was still starved (SLO breach, throttling, pressure, or a saturated target: mean
+/// utilization at <see cref="SaturatedUtilization"/>): more headroom, a larger high factor, and an earlier reactive
+/// threshold. Busy is not starved: a target sized to its demand with headroom h runs at 1 / (1 + h) of its limit,
+/// over a UtilizationHigh of 0.8 for any h under 0.25, and counting that as starvation ratcheted headroom up and
+/// UtilizationHigh down to their bounds in every long run, provisioning three to four times the demand.</item>
 /// <item>After a scale-up that left the target idle (under UtilizationLow) or was undone: less headroom and a
 /// smaller high factor.</item>
 /// <item>After a scale-down that starved the target or was undone: a lower UtilizationLow (shrink less eagerly) and
 /// more headroom. After a scale-down that stayed comfortably idle: a slightly higher UtilizationLow.</item>
+/// <item>After any change that neither starved nor idled the target (and was not undone): every learned parameter moves
+/// half a step back toward its configured value, so what one bad hour taught fades once the target runs well.</item>
 /// </list>
 /// Dry runs, holds and changes the agent did not apply teach nothing: nothing changed.
 /// </summary>
@@ -17,6 +22,9 @@ internal static class Learning
 {
     /// <summary>Weight of the newest sample in the capacity model's moving average.</summary>
     public const double CapacityAlpha = 0.1;
+
+    /// <summary>Mean utilization over the settle time at which a target counts as starved with no other signal.</summary>
+    public const double SaturatedUtilization = 0.95;
 
     public static LearnedParameters Adapt(LearnedParameters learned, ScaleAction action, Outcome outcome, TargetOptions target, OrchestratorOptions bounds)
     {
@@ -33,8 +41,9 @@ internal static class Learning
         var starved = outcome.SloBreaches > 0
             || (outcome.MaxThrottledRatio is { } throttled && target.ThrottlingThreshold > 0 && throttled >= target.ThrottlingThreshold)
             || (outcome.MaxPressure is { } pressure && target.PressureThreshold > 0 && pressure >= target.PressureThreshold)
-            || (outcome.MeanUtilization is { } busy && busy >= learned.UtilizationHigh);
+            || (outcome.MeanUtilization is { } busy && busy >= SaturatedUtilization);
         var idle = !starved && outcome.MeanUtilization is { } util && util < learned.UtilizationLow;
+        var comfortable = !starved && !idle && !outcome.Undone;
 
         var next = learned;
         if (action == ScaleAction.Up)
@@ -60,6 +69,17 @@ internal static class Learning
         else if (idle)
         {
             next = next with { UtilizationLow = learned.UtilizationLow + (lowStep / 2) };
+        }
+
+        if (comfortable)
+        {
+            next = next with
+            {
+                Headroom = Toward(learned.Headroom, target.Headroom, headroomStep / 2),
+                HighFactor = Toward(learned.HighFactor, target.HighFactor, factorStep / 2),
+                UtilizationHigh = Toward(learned.UtilizationHigh, target.UtilizationHigh, highStep / 2),
+                UtilizationLow = Toward(learned.UtilizationLow, target.UtilizationLow, lowStep / 2),
+            };
         }
 
         if (next == learned)
@@ -109,6 +129,9 @@ internal static class Learning
         var sample = workloadRate / coresUsed;
         return learned with { RecordsPerCoreSecond = learned.RecordsPerCoreSecond + (CapacityAlpha * (sample - learned.RecordsPerCoreSecond)) };
     }
+
+    private static double Toward(double value, double configured, double step) =>
+        value < configured ? Math.Min(configured, value + step) : Math.Max(configured, value - step);
 
     public static LearnedParameters Clamp(LearnedParameters p, OrchestratorOptions b) => p with
     {

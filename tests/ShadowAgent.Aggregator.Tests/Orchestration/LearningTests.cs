@@ -66,6 +66,48 @@ public sealed class LearningTests
     }
 
     [Fact]
+    public void Adapt_BusyButServingAfterScaleUp_IsNotStarvation()
+    {
+        // Sized to the demand with 20% headroom the target runs at 1 / 1.2 = 0.83 of its limit: over UtilizationHigh 0.8,
+        // yet nothing throttled, no pressure, no SLO breach. That must not teach more headroom.
+        var next = Learning.Adapt(Start, ScaleAction.Up, new Outcome(6, 0.83, 0.0, 0, 0, false), Target, Bounds);
+
+        Assert.Equal(Start.Headroom, next.Headroom, 9);
+        Assert.Equal(Start.HighFactor, next.HighFactor, 9);
+        Assert.Equal(Start.UtilizationHigh, next.UtilizationHigh, 9);
+        Assert.Equal(0, next.Adaptations);
+
+        var saturated = Learning.Adapt(Start, ScaleAction.Up, new Outcome(6, Learning.SaturatedUtilization, 0.0, 0, 0, false), Target, Bounds);
+        Assert.True(saturated.Headroom > Start.Headroom, $"headroom {saturated.Headroom}");
+    }
+
+    [Fact]
+    public void Adapt_ComfortableAfterStarvedStreak_DriftsBackTowardConfiguredValues()
+    {
+        var learned = Start;
+        for (var i = 0; i < 5; i++)
+        {
+            learned = Learning.Adapt(learned, ScaleAction.Up, new Outcome(6, 0.9, 0.3, 2, 1, false), Target, Bounds);
+        }
+
+        Assert.True(learned.Headroom > Target.Headroom + 0.2, $"headroom {learned.Headroom}");
+        var after = learned;
+        for (var i = 0; i < 200; i++)
+        {
+            after = Learning.Adapt(after, ScaleAction.Up, new Outcome(6, 0.6, 0.0, 0, 0, false), Target, Bounds);
+        }
+
+        Assert.Equal(Target.Headroom, after.Headroom, 9);
+        Assert.Equal(Target.HighFactor, after.HighFactor, 9);
+        Assert.Equal(Target.UtilizationHigh, after.UtilizationHigh, 9);
+        Assert.Equal(Target.UtilizationLow, after.UtilizationLow, 9);
+
+        // One comfortable outcome moves half a step, not all the way back.
+        var once = Learning.Adapt(learned, ScaleAction.Up, new Outcome(6, 0.6, 0.0, 0, 0, false), Target, Bounds);
+        Assert.Equal(learned.Headroom - (Bounds.LearningRate * (Bounds.MaxHeadroom - Bounds.MinHeadroom) / 2), once.Headroom, 9);
+    }
+
+    [Fact]
     public void Adapt_HoldOrNothingMeasured_LearnsNothing()
     {
         Assert.Equal(Start, Learning.Adapt(Start, ScaleAction.Hold, new Outcome(6, 0.1, 0, 0, 5, true), Target, Bounds));
