@@ -31,4 +31,7 @@ internal static partial class MirrorLog
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Information, Message = "Stream '{Stream}' shadow breaker closed: the probe succeeded, copying resumes")]
     public static partial void BreakerClosed(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Stream '{Stream}' rejected a client connection: {MaxConnections} connections are open")]
+    public static partial void ConnectionRejected(ILogger logger, string stream, int maxConnections);
 }

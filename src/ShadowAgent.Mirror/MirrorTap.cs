@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -10,6 +9,7 @@ using ShadowAgent.Mirror.Proxy;
 using ShadowAgent.Mirror.Recording;
 using ShadowAgent.Mirror.Shadow;
 using ShadowAgent.Taps;
+using ShadowAgent.Taps.Listening;
 
 namespace ShadowAgent.Mirror;
 
@@ -17,28 +17,22 @@ namespace ShadowAgent.Mirror;
 /// The HTTP mirror tap (<see cref="TapKinds.HttpMirror"/>): a reverse proxy in front of a service. Every request
 /// goes to the primary; a sampled share is copied to the shadow instance off the primary path, with the shadow
 /// profile's amplification and noise. Each answered request and each shadow copy becomes one record of the stream
-/// (<see cref="MirrorFields"/>), so windows compare shadow and primary like any other stream.
+/// (<see cref="MirrorFields"/>), so windows compare shadow and primary like any other stream. The accept loop and
+/// the stop are the shared <see cref="ConnectionListener{TConnection}"/>.
 /// </summary>
-public sealed class MirrorTap : ITap, IMirrorControl
+public sealed class MirrorTap : ITap, IMirrorControl, IConnectionHost<ProxyConnection>
 {
-    private const int ListenBacklog = 1024;
-
-    private readonly Socket _listener;
+    private readonly ConnectionListener<ProxyConnection> _listener;
     private readonly StreamOptions _stream;
     private readonly IRecordSinkFactory _sinks;
     private readonly MirrorContext _context;
     private readonly IRecordSink _shadowSink;
     private readonly PrimaryPool _pool;
-    private readonly ConcurrentDictionary<ProxyConnection, Task> _connections = new();
-    private readonly CancellationTokenSource _acceptCts = new();
     private readonly ulong _seed;
-    private Task _acceptLoop = Task.CompletedTask;
-    private Task? _stopping;
     private long _accepted;
 
     private MirrorTap(Socket listener, StreamOptions stream, IRecordSinkFactory sinks, ShadowPlan plan, ILogger logger, TimeProvider time, int seed)
     {
-        _listener = listener;
         _stream = stream;
         _sinks = sinks;
         _seed = (ulong)seed;
@@ -63,6 +57,7 @@ public sealed class MirrorTap : ITap, IMirrorControl
             Time = time,
             Logger = logger,
         };
+        _listener = new ConnectionListener<ProxyConnection>(listener, this, stream.Tap.MaxConnections, stream.Name, logger, time);
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
@@ -126,10 +121,10 @@ public sealed class MirrorTap : ITap, IMirrorControl
         }
 
         var plan = LoadPlan(stream);
-        var listener = Bind(stream);
+        var listener = ListenSockets.ListenTcp(stream.Name, IPEndPoint.Parse(stream.Tap.Address), stream.Tap.Address);
         var logger = loggerFactory.CreateLogger<MirrorTap>();
         var tap = new MirrorTap(listener, stream, sinks, plan, logger, time, seed);
-        tap._acceptLoop = tap.AcceptLoopAsync();
+        tap._listener.Start();
         var m = stream.Tap.Mirror;
         MirrorLog.Listening(logger, stream.Name, tap.LocalEndPoint, m.Primary, m.Shadow, m.Rate, plan.ScenarioName);
         return tap;
@@ -149,112 +144,39 @@ public sealed class MirrorTap : ITap, IMirrorControl
     /// once), then gives the shadow copies in flight until <paramref name="cancellationToken"/> fires. Queued
     /// copies left unsent are counted as dropped. Every sink is closed exactly once.
     /// </summary>
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    ProxyConnection IConnectionHost<ProxyConnection>.Open(Socket socket)
     {
-        lock (_acceptCts)
-        {
-            _stopping ??= StopCoreAsync(cancellationToken);
-            return _stopping;
-        }
+        socket.NoDelay = true;
+
+        // One seed a connection, drawn in accept order, so a fixed seed fixes every connection's sampling and noise.
+        var seed = SplitMix64.Mix(_seed + (0x9E3779B97F4A7C15UL * (ulong)Interlocked.Increment(ref _accepted)));
+        return new ProxyConnection(socket, _sinks.Open(), _context, seed);
     }
 
-    public async ValueTask DisposeAsync()
+    void IConnectionHost<ProxyConnection>.Closed(ProxyConnection connection) => _sinks.Close(connection.Sink);
+
+    void IConnectionHost<ProxyConnection>.Rejected(int maxConnections)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await StopAsync(timeout.Token).ConfigureAwait(false);
+        _sinks.OnConnectionRejected();
+        MirrorLog.ConnectionRejected(_context.Logger, _stream.Name, maxConnections);
     }
 
-    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    void IConnectionHost<ProxyConnection>.ConnectionFailed(Exception exception) => MirrorLog.ConnectionError(_context.Logger, _stream.Name, exception);
+
+    void IConnectionHost<ProxyConnection>.AcceptFailed(Exception exception) => MirrorLog.AcceptFailed(_context.Logger, _stream.Name, exception);
+
+    /// <summary>The client connections have ended: give the shadow copies in flight until the deadline, then close the rest.</summary>
+    async Task IConnectionHost<ProxyConnection>.StoppedAsync(int aborted, CancellationToken cancellationToken)
     {
-        await _acceptCts.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
-        var connections = _connections.ToArray();
-        foreach (var (connection, _) in connections)
-        {
-            connection.RequestStop();
-        }
-
-        var all = Task.WhenAll(connections.Select(c => c.Value));
-        try
-        {
-            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var (connection, _) in connections)
-            {
-                connection.Abort();
-            }
-
-            await all.ConfigureAwait(false);
-        }
-
         var unsent = await _context.Sender.StopAsync(cancellationToken).ConfigureAwait(false);
         await _context.Sender.DisposeAsync().ConfigureAwait(false);
         _sinks.Close(_shadowSink);
         await _pool.DisposeAsync().ConfigureAwait(false);
-        _acceptCts.Dispose();
         MirrorLog.Stopped(_context.Logger, _stream.Name, unsent);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var token = _acceptCts.Token;
-        var max = _stream.Tap.MaxConnections;
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
-            {
-                continue;
-            }
-            catch (Exception e)
-            {
-                MirrorLog.AcceptFailed(_context.Logger, _stream.Name, e);
-                return;
-            }
-
-            if (_connections.Count >= max)
-            {
-                _sinks.OnConnectionRejected();
-                socket.Dispose();
-                continue;
-            }
-
-            socket.NoDelay = true;
-            var seed = SplitMix64.Mix(_seed + (0x9E3779B97F4A7C15UL * (ulong)Interlocked.Increment(ref _accepted)));
-            var connection = new ProxyConnection(socket, _sinks.Open(), _context, seed);
-            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections[connection] = RunConnectionAsync(connection, gate.Task);
-            gate.SetResult();
-        }
-    }
-
-    private async Task RunConnectionAsync(ProxyConnection connection, Task registered)
-    {
-        await registered.ConfigureAwait(false);
-        try
-        {
-            await connection.RunAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            MirrorLog.ConnectionError(_context.Logger, _stream.Name, e);
-        }
-        finally
-        {
-            _connections.TryRemove(connection, out _);
-            _sinks.Close(connection.Sink);
-        }
     }
 
     private static ShadowPlan LoadPlan(StreamOptions stream)
@@ -284,23 +206,6 @@ public sealed class MirrorTap : ITap, IMirrorControl
         catch (InvalidOperationException e)
         {
             throw new InvalidOperationException($"Stream '{stream.Name}': Tap:Mirror:Scenario: {e.Message}", e);
-        }
-    }
-
-    private static Socket Bind(StreamOptions stream)
-    {
-        var endPoint = IPEndPoint.Parse(stream.Tap.Address);
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(endPoint);
-            socket.Listen(ListenBacklog);
-            return socket;
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new InvalidOperationException($"Stream '{stream.Name}': cannot listen on {stream.Tap.Address}: {e.Message}", e);
         }
     }
 }

@@ -8,6 +8,7 @@ using ShadowAgent.Mirror.Diff;
 using ShadowAgent.Mirror.Http;
 using ShadowAgent.Mirror.Recording;
 using ShadowAgent.Mirror.Shadow;
+using ShadowAgent.Taps.Listening;
 
 namespace ShadowAgent.Mirror.Proxy;
 
@@ -17,7 +18,7 @@ namespace ShadowAgent.Mirror.Proxy;
 /// response back, and repeats while both sides keep the connection. A sampled request's copy is queued for the
 /// shadow once its body has been sent to the primary; nothing on this path waits for the shadow.
 /// </summary>
-internal sealed class ProxyConnection
+internal sealed class ProxyConnection : IAcceptedConnection
 {
     private const int MaxResponseHeadBytes = 64 * 1024;
 

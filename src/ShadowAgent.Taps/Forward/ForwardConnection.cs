@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Core.Records;
+using ShadowAgent.Taps.Listening;
 using ShadowAgent.Taps.Sockets;
 
 namespace ShadowAgent.Taps.Forward;
@@ -14,7 +15,7 @@ namespace ShadowAgent.Taps.Forward;
 /// than that. Unlike the NDJSON socket tap it lets TCP flow control pace the sender instead of shedding: forward
 /// clients (Fluent Bit, Fluentd) buffer and retry by design, and an acknowledged chunk must never be shed.
 /// </summary>
-internal sealed class ForwardConnection
+internal sealed class ForwardConnection : IAcceptedConnection
 {
     private const int MinReadBytes = 128 * 1024;
 
@@ -51,7 +52,7 @@ internal sealed class ForwardConnection
 
     public IRecordSink Sink { get; }
 
-    /// <summary>Reads until the peer closes, the stream cannot be followed, or <see cref="Stop"/>.</summary>
+    /// <summary>Reads until the peer closes, the stream cannot be followed, or <see cref="RequestStop"/>.</summary>
     public async Task RunAsync()
     {
         var stream = new NetworkStream(_socket, ownsSocket: true);
@@ -105,7 +106,11 @@ internal sealed class ForwardConnection
         }
     }
 
-    public void Stop()
+    /// <summary>
+    /// Stops reading and sending at once: what was read is in the sink, and the sender resends what it saw no
+    /// acknowledgement for. Parsing is synchronous between reads, so the run ends within one message's work.
+    /// </summary>
+    public void RequestStop()
     {
         try
         {
@@ -116,6 +121,9 @@ internal sealed class ForwardConnection
             // Already finished.
         }
     }
+
+    /// <summary>The same as <see cref="RequestStop"/>: its cancellation already ends every wait of the run.</summary>
+    public void Abort() => RequestStop();
 
     /// <summary>
     /// Sends HELO and reads the PING, within the handshake timeout; answers PONG either way. Nothing the client sent is

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using ShadowAgent.Core.Buffers;
 using ShadowAgent.Core.Records;
+using ShadowAgent.Taps.Listening;
 using ShadowAgent.Taps.Parsing;
 
 namespace ShadowAgent.Taps.Sockets;
@@ -14,7 +15,7 @@ namespace ShadowAgent.Taps.Sockets;
 /// loop: when the unparsed backlog passes the limit it sheds whole records (counted exactly as dropped)
 /// and keeps reading, so a slow agent never slows the producer.
 /// </summary>
-internal sealed class TapConnection
+internal sealed class TapConnection : IAcceptedConnection
 {
     private const int MinReceiveBytes = 4096;
 
@@ -77,6 +78,9 @@ internal sealed class TapConnection
             _receiveCts.Dispose();
         }
     }
+
+    /// <summary>Stops reading the socket; what was already received is still parsed.</summary>
+    public void RequestStop() => StopReceiving();
 
     /// <summary>Stops reading the socket; what was already received is still parsed.</summary>
     public void StopReceiving()

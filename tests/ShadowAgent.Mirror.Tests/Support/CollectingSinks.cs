@@ -14,6 +14,7 @@ internal sealed class CollectingSinks(StreamOptions stream) : IRecordSinkFactory
     private long _dropped;
     private int _open;
     private int _closed;
+    private int _rejected;
 
     public IReadOnlyList<MirrorRecord> Records => [.. _records];
 
@@ -27,6 +28,8 @@ internal sealed class CollectingSinks(StreamOptions stream) : IRecordSinkFactory
 
     public int Closed => Volatile.Read(ref _closed);
 
+    public int Rejected => Volatile.Read(ref _rejected);
+
     public IRecordSink Open(IRecordShapes? shapes = null)
     {
         Interlocked.Increment(ref _open);
@@ -35,9 +38,7 @@ internal sealed class CollectingSinks(StreamOptions stream) : IRecordSinkFactory
 
     public void Close(IRecordSink sink) => Interlocked.Increment(ref _closed);
 
-    public void OnConnectionRejected()
-    {
-    }
+    public void OnConnectionRejected() => Interlocked.Increment(ref _rejected);
 
     private sealed class Sink(CollectingSinks owner) : IRecordSink
     {

@@ -44,51 +44,23 @@ public sealed class FileTapTests : IDisposable
         stream.Write(Encoding.UTF8.GetBytes(text));
     }
 
-    private static RecordingSink Sink(RecordingSinkFactory sinks) => Assert.Single(sinks.Opened);
-
-    private static async Task WaitForRecords(RecordingSink sink, int count) =>
-        await Eventually.Until(() => sink.Handled >= count, $"{count} records were handled (have {sink.Handled})");
-
-    /// <summary>Two whole passes after now: whatever the files held now has been looked at.</summary>
-    private static async Task WaitForPasses(FileTap tap, int passes = 2)
-    {
-        var target = tap.Passes + passes;
-        await Eventually.Until(() => tap.Passes >= target, $"{passes} more poll passes");
-    }
-
-    /// <summary>The records' "i" values, which must be exactly first..first+count-1, each once.</summary>
-    private static void AssertExactly(RecordingSink sink, int first, int count)
-    {
-        List<double> values;
-        lock (sink.Records)
-        {
-            values = [.. sink.Records.Select(r => r.Numbers[0]).Order()];
-        }
-
-        Assert.Empty(sink.Errors);
-        Assert.Equal(count, values.Count);
-        Assert.Equal(Enumerable.Range(first, count).Select(i => (double)i), values);
-    }
-
     [Fact]
     public async Task Start_AppendedLines_EachCountedOnce()
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 1000));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 1000);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(1000);
 
         Append(path, Lines(1000, 500));
-        await WaitForRecords(sink, 1500);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
+        await run.WaitForRecords(1500);
+        await run.WaitForPasses();
+        await run.StopAsync();
 
-        AssertExactly(sink, 0, 1500);
-        Assert.Equal(1, sinks.CloseCalls(sink));
-        Assert.Equal(0, sink.ProtocolViolations);
-        Assert.Equal(Encoding.UTF8.GetByteCount(Lines(0, 1500)), sink.TotalBytes);
+        run.AssertExactly(0, 1500);
+        Assert.Equal(1, run.Sinks.CloseCalls(run.Sink));
+        Assert.Equal(0, run.Sink.ProtocolViolations);
+        Assert.Equal(Encoding.UTF8.GetByteCount(Lines(0, 1500)), run.Sink.TotalBytes);
     }
 
     [Fact]
@@ -96,17 +68,15 @@ public sealed class FileTapTests : IDisposable
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 3) + "{\"user\":\"u9\",\"i\":");
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 3);
-        await WaitForPasses(tap);
-        Assert.Equal(3, sink.Handled);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(3);
+        await run.WaitForPasses();
+        Assert.Equal(3, run.Sink.Handled);
 
         Append(path, "3}\n");
-        await WaitForRecords(sink, 4);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(sink, 0, 4);
+        await run.WaitForRecords(4);
+        await run.StopAsync();
+        run.AssertExactly(0, 4);
     }
 
     [Fact]
@@ -114,10 +84,8 @@ public sealed class FileTapTests : IDisposable
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 1000));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 1000);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(1000);
 
         // The writer appends, the file is renamed, the writer (not yet reopened) appends to the old inode, then a new file starts.
         Append(path, Lines(1000, 200));
@@ -125,11 +93,11 @@ public sealed class FileTapTests : IDisposable
         Append(path + ".1", Lines(1200, 300));
         Append(path, Lines(1500, 400));
 
-        await WaitForRecords(sink, 1900);
-        await Eventually.Until(() => tap.RotationsFinished == 1, "the rotated file was finished and closed");
-        Assert.Equal(1, tap.OpenFiles);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(sink, 0, 1900);
+        await run.WaitForRecords(1900);
+        await Eventually.Until(() => run.Tap.RotationsFinished == 1, "the rotated file was finished and closed");
+        Assert.Equal(1, run.Tap.OpenFiles);
+        await run.StopAsync();
+        run.AssertExactly(0, 1900);
     }
 
     [Fact]
@@ -137,10 +105,8 @@ public sealed class FileTapTests : IDisposable
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 500));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 500);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(500);
 
         File.Copy(path, path + ".1");
         using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
@@ -149,11 +115,11 @@ public sealed class FileTapTests : IDisposable
         }
 
         Append(path, Lines(500, 100));
-        await WaitForRecords(sink, 600);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        Assert.Equal(1, tap.Truncations);
-        AssertExactly(sink, 0, 600);
+        await run.WaitForRecords(600);
+        await run.WaitForPasses();
+        await run.StopAsync();
+        Assert.Equal(1, run.Tap.Truncations);
+        run.AssertExactly(0, 600);
     }
 
     [Fact]
@@ -162,20 +128,18 @@ public sealed class FileTapTests : IDisposable
         var path = _dir.File("app.log");
         Append(path, Lines(0, 100));
         var stream = Stream(path, s => s.Tap.PollInterval = TimeSpan.FromSeconds(30));
-        var sinks = new RecordingSinkFactory();
-        var tap = FileTap.Start(stream, sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 100);
-        await tap.StopAsync(CancellationToken.None);
+        await using (var first = FileTapRun.Start(stream))
+        {
+            await first.WaitForRecords(100);
+            await first.StopAsync();
+        }
 
         // While the agent is down the file is truncated and refilled beyond the checkpointed offset.
         File.WriteAllText(path, Lines(1000, 300));
-        var sinks2 = new RecordingSinkFactory();
-        await using var tap2 = FileTap.Start(stream, sinks2, NullLoggerFactory.Instance);
-        var sink2 = Sink(sinks2);
-        await WaitForRecords(sink2, 300);
-        await tap2.StopAsync(CancellationToken.None);
-        AssertExactly(sink2, 1000, 300);
+        await using var second = FileTapRun.Start(stream);
+        await second.WaitForRecords(300);
+        await second.StopAsync();
+        second.AssertExactly(1000, 300);
     }
 
     [Fact]
@@ -185,28 +149,29 @@ public sealed class FileTapTests : IDisposable
         Append(path, Lines(0, 1000));
         var stream = Stream(path);
 
-        var first = new RecordingSinkFactory();
-        var tap = FileTap.Start(stream, first, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(first), 1000);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(first), 0, 1000);
+        await using (var first = FileTapRun.Start(stream))
+        {
+            await first.WaitForRecords(1000);
+            await first.StopAsync();
+            first.AssertExactly(0, 1000);
+        }
 
         // Written while the agent is down, ending in half a line.
         Append(path, Lines(1000, 500) + "{\"user\":\"u1\",\"i\":15");
-        var second = new RecordingSinkFactory();
-        tap = FileTap.Start(stream, second, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(second), 500);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(second), 1000, 500);
+        await using (var second = FileTapRun.Start(stream))
+        {
+            await second.WaitForRecords(500);
+            await second.WaitForPasses();
+            await second.StopAsync();
+            second.AssertExactly(1000, 500);
+        }
 
         Append(path, "00}\n");
-        var third = new RecordingSinkFactory();
-        tap = FileTap.Start(stream, third, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(third), 1);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(third), 1500, 1);
+        await using var third = FileTapRun.Start(stream);
+        await third.WaitForRecords(1);
+        await third.WaitForPasses();
+        await third.StopAsync();
+        third.AssertExactly(1500, 1);
     }
 
     [Fact]
@@ -215,38 +180,36 @@ public sealed class FileTapTests : IDisposable
         var path = _dir.File("app.log");
         Append(path, Lines(0, 100));
         var stream = Stream(_dir.File("app.log*"));
-        var first = new RecordingSinkFactory();
-        var tap = FileTap.Start(stream, first, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(first), 100);
-        await tap.StopAsync(CancellationToken.None);
+        await using (var first = FileTapRun.Start(stream))
+        {
+            await first.WaitForRecords(100);
+            await first.StopAsync();
+        }
 
         // Rotated while down: the glob still names the old file, so its identity resumes at its offset.
         Append(path, Lines(100, 50));
         File.Move(path, path + ".1");
         Append(path, Lines(150, 70));
-        var second = new RecordingSinkFactory();
-        tap = FileTap.Start(stream, second, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(second), 120);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(second), 100, 120);
+        await using var second = FileTapRun.Start(stream);
+        await second.WaitForRecords(120);
+        await second.WaitForPasses();
+        await second.StopAsync();
+        second.AssertExactly(100, 120);
     }
 
     [Fact]
     public async Task Poll_GlobGainsAFile_NewFileReadFromItsStart()
     {
         Append(_dir.File("a.log"), Lines(0, 100));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(_dir.File("*.log")), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 100);
+        await using var run = FileTapRun.Start(Stream(_dir.File("*.log")));
+        await run.WaitForRecords(100);
 
         Append(_dir.File("b.log"), Lines(100, 50));
         Append(_dir.File("c.txt"), Lines(1000, 70));
-        await WaitForRecords(sink, 150);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(sink, 0, 150);
+        await run.WaitForRecords(150);
+        await run.WaitForPasses();
+        await run.StopAsync();
+        run.AssertExactly(0, 150);
     }
 
     [Fact]
@@ -254,17 +217,15 @@ public sealed class FileTapTests : IDisposable
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 10));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 10);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(10);
         File.Delete(path);
-        await Eventually.Until(() => tap.RotationsFinished == 1 && tap.OpenFiles == 0, "the deleted file was closed");
+        await Eventually.Until(() => run.Tap.RotationsFinished == 1 && run.Tap.OpenFiles == 0, "the deleted file was closed");
 
         Append(path, Lines(10, 5));
-        await WaitForRecords(sink, 15);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(sink, 0, 15);
+        await run.WaitForRecords(15);
+        await run.StopAsync();
+        run.AssertExactly(0, 15);
     }
 
     [Fact]
@@ -272,14 +233,12 @@ public sealed class FileTapTests : IDisposable
     {
         var path = _dir.File("app.log");
         Append(path, Lines(0, 100));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path, s => s.Tap.StartAt = FileStartPositions.End), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForPasses(tap);
+        await using var run = FileTapRun.Start(Stream(path, s => s.Tap.StartAt = FileStartPositions.End));
+        await run.WaitForPasses();
         Append(path, Lines(100, 20));
-        await WaitForRecords(sink, 20);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(sink, 100, 20);
+        await run.WaitForRecords(20);
+        await run.StopAsync();
+        run.AssertExactly(100, 20);
     }
 
     [Fact]
@@ -288,16 +247,14 @@ public sealed class FileTapTests : IDisposable
         var path = _dir.File("app.log");
         var huge = "{\"user\":\"" + new string('x', 3 * 1024 * 1024) + "\"}\n";
         Append(path, Lines(0, 10) + huge + Lines(10, 10));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path, s => s.Tap.MaxLineBytes = 1024), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 21);
-        await tap.StopAsync(CancellationToken.None);
+        await using var run = FileTapRun.Start(Stream(path, s => s.Tap.MaxLineBytes = 1024));
+        await run.WaitForRecords(21);
+        await run.StopAsync();
 
-        var error = Assert.Single(sink.Errors);
+        var error = Assert.Single(run.Sink.Errors);
         Assert.Equal(RecordError.Oversize, error.Error);
         Assert.Equal(huge.Length, error.Bytes);
-        Assert.Equal(20, sink.Records.Count);
+        Assert.Equal(20, run.Sink.Records.Count);
     }
 
     [Fact]
@@ -311,13 +268,11 @@ public sealed class FileTapTests : IDisposable
         }
 
         Append(path, Lines(2, 2));
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(Stream(path), sinks, NullLoggerFactory.Instance);
-        var sink = Sink(sinks);
-        await WaitForRecords(sink, 6);
-        await tap.StopAsync(CancellationToken.None);
-        Assert.Equal([RecordError.Malformed, RecordError.InvalidUtf8], sink.Errors.Select(e => e.Error));
-        Assert.Equal(4, sink.Records.Count);
+        await using var run = FileTapRun.Start(Stream(path));
+        await run.WaitForRecords(6);
+        await run.StopAsync();
+        Assert.Equal([RecordError.Malformed, RecordError.InvalidUtf8], run.Sink.Errors.Select(e => e.Error));
+        Assert.Equal(4, run.Sink.Records.Count);
     }
 
     [Fact]
@@ -327,11 +282,10 @@ public sealed class FileTapTests : IDisposable
         Append(path, Lines(0, 10));
         var stream = Stream(path);
         File.WriteAllText(stream.Tap.CheckpointPath, "{ not a checkpoint");
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(stream, sinks, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(sinks), 10);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(sinks), 0, 10);
+        await using var run = FileTapRun.Start(stream);
+        await run.WaitForRecords(10);
+        await run.StopAsync();
+        run.AssertExactly(0, 10);
         Assert.Contains("\"Offset\"", File.ReadAllText(stream.Tap.CheckpointPath), StringComparison.Ordinal);
     }
 
@@ -344,7 +298,8 @@ public sealed class FileTapTests : IDisposable
         await using var tap = TapFactory.Start(Stream(path), sinks, NullLoggerFactory.Instance, TimeProvider.System);
         Assert.IsType<FileTap>(tap);
         Assert.Equal(path, tap.Source);
-        await WaitForRecords(Sink(sinks), 3);
+        var sink = Assert.Single(sinks.Opened);
+        await Eventually.Until(() => sink.Handled >= 3, "3 records were handled");
     }
 
     [Fact]
@@ -352,19 +307,19 @@ public sealed class FileTapTests : IDisposable
     {
         Append(_dir.File("a.log"), Lines(0, 10));
         var stream = Stream(_dir.File("*.log"), s => s.Tap.StartAt = FileStartPositions.End);
-        var first = new RecordingSinkFactory();
-        var tap = FileTap.Start(stream, first, NullLoggerFactory.Instance);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        Assert.Equal(0, Sink(first).Handled);
+        await using (var first = FileTapRun.Start(stream))
+        {
+            await first.WaitForPasses();
+            await first.StopAsync();
+            Assert.Equal(0, first.Sink.Handled);
+        }
 
         Append(_dir.File("a.log"), Lines(10, 5));
         Append(_dir.File("b.log"), Lines(15, 7));
-        var second = new RecordingSinkFactory();
-        tap = FileTap.Start(stream, second, NullLoggerFactory.Instance);
-        await WaitForRecords(Sink(second), 12);
-        await WaitForPasses(tap);
-        await tap.StopAsync(CancellationToken.None);
-        AssertExactly(Sink(second), 10, 12);
+        await using var second = FileTapRun.Start(stream);
+        await second.WaitForRecords(12);
+        await second.WaitForPasses();
+        await second.StopAsync();
+        second.AssertExactly(10, 12);
     }
 }

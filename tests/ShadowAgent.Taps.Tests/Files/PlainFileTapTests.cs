@@ -89,11 +89,10 @@ public sealed class PlainFileTapTests : IDisposable
         StreamOptionsValidator.Validate([stream], "Agent:Streams", errors);
         Assert.Empty(errors);
 
-        var sinks = new RecordingSinkFactory();
-        await using var tap = FileTap.Start(stream, sinks, NullLoggerFactory.Instance);
-        var sink = Assert.Single(sinks.Opened);
-        await Eventually.Until(() => sink.Handled >= 300, "300 lines were handled");
-        await tap.StopAsync(CancellationToken.None);
+        await using var run = FileTapRun.Start(stream);
+        await run.WaitForRecords(300);
+        await run.StopAsync();
+        var sink = run.Sink;
 
         Assert.Empty(sink.Errors);
         Assert.Equal(300, sink.Records.Count);
