@@ -33,6 +33,12 @@ internal readonly record struct PolicyInputs
     /// <summary>Records per second of the workload streams in the newest window.</summary>
     public double? WorkloadRate { get; init; }
 
+    /// <summary>
+    /// Where a significant rise of the workload is heading (<see cref="WorkloadState.TrendProjection"/>, summed over the
+    /// workload streams; a stream without a rise counts at its rate), or null when no stream is rising.
+    /// </summary>
+    public double? WorkloadTrendRate { get; init; }
+
     /// <summary>Forecast peak records per second of the workload over the horizon, from <see cref="Forecaster"/>.</summary>
     public double? ForecastPeakRate { get; init; }
 

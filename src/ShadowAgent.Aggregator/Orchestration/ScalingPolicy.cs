@@ -9,8 +9,9 @@ namespace ShadowAgent.Aggregator.Orchestration;
 /// over VolumeAnomalyThreshold (to the rate × HighFactor with headroom); (Reactive) cpu.util at or over UtilizationHigh,
 /// throttling, CPU pressure, the shadow dropping records (× HighFactor, at least the used cores with headroom);
 /// (Forecast) the forecast peak over HighVolumeThreshold or over capacity × CapacityThreshold (to the forecast with
-/// headroom); (Workload) the newest window's rate over capacity × CapacityThreshold (to the forecast's upper interval,
-/// within [rate, rate × HighFactor], with headroom). The largest wanted size wins; memory grows × HighFactor on memory
+/// headroom); (Workload) the newest window's rate, or a significant rise projected a few windows ahead (the trend), over
+/// capacity × CapacityThreshold (to the forecast's upper interval within [rate, rate × HighFactor], at least the trend,
+/// with headroom). The largest wanted size wins; memory grows × HighFactor on memory
 /// utilization or pressure (Reactive).</item>
 /// <item>Down, conservatively, for Hysteresis consecutive windows: with forecasts, when the forecast peak is under
 /// LowVolumeThreshold or capacity × DownscaleThreshold and utilization under UtilizationLow; reactive-only, when
@@ -158,11 +159,17 @@ internal static class ScalingPolicy
         // The nowcast: the workload's rate in the agent's shadow already presses on capacity before the CPU saturates.
         // Sized for where it is going — the forecast's upper interval (else its peak), at most HighFactor × the nowcast
         // (the largest step one signal takes) and at least the nowcast — with headroom.
-        if (on.Workload && inputs.WorkloadRate is { } rate && rate > capacity * t.CapacityThreshold)
+        // A significant rise (the trend) that will press on capacity within a few windows fires it early, sized for where
+        // the rise is heading.
+        var trend = on.Workload && inputs.WorkloadTrendRate is { } rising && inputs.WorkloadRate is { } now && rising > now ? rising : (double?)null;
+        if (on.Workload && inputs.WorkloadRate is { } rate
+            && (rate > capacity * t.CapacityThreshold || trend > capacity * t.CapacityThreshold))
         {
-            triggers.Add(new Trigger("workload_over_capacity", "workload.rate", rate, "capacity×CapacityThreshold", capacity * t.CapacityThreshold));
+            triggers.Add(rate > capacity * t.CapacityThreshold
+                ? new Trigger("workload_over_capacity", "workload.rate", rate, "capacity×CapacityThreshold", capacity * t.CapacityThreshold)
+                : new Trigger("workload_trend_over_capacity", "workload.trend_rate", trend!.Value, "capacity×CapacityThreshold", capacity * t.CapacityThreshold));
             var ahead = inputs.ForecastUpperRate ?? inputs.ForecastPeakRate ?? rate;
-            var sized = Math.Max(rate, Math.Min(ahead, rate * parameters.HighFactor)) * (1 + headroom) / rpc;
+            var sized = Math.Max(Math.Max(rate, trend ?? 0), Math.Min(ahead, rate * parameters.HighFactor)) * (1 + headroom) / rpc;
             wanted = Math.Max(wanted, sized);
             sizedByDemand = Math.Max(sizedByDemand, sized);
             need = Max(need, sized);

@@ -11,6 +11,12 @@ internal sealed class TargetRuntime
 {
     private const long HourMs = 3_600_000;
 
+    /// <summary>
+    /// How far ahead a rising workload is projected, in windows: the window the decision is made in, the one its command
+    /// lands in, and the one after it (an up cooldown of a couple of windows holds the size that long).
+    /// </summary>
+    private const int TrendLeadWindows = 3;
+
     private readonly OrchestratorOptions _orchestrator;
 
     public TargetRuntime(string name, TargetOptions options, OrchestratorOptions orchestrator)
@@ -256,6 +262,12 @@ internal sealed class TargetRuntime
             upper = Workloads.Values.Sum(w => w.UpperPeak(forecaster, _orchestrator.Horizon)!.Value);
         }
 
+        double? trend = null;
+        if (Workloads.Values.Any(w => w.TrendProjection(TrendLeadWindows) is not null))
+        {
+            trend = Workloads.Values.Sum(w => w.TrendProjection(TrendLeadWindows) ?? w.Rate);
+        }
+
         var anomaly = Workloads.OrderByDescending(w => w.Value.AnomalyScore).FirstOrDefault();
         var span = (long)Options.DownscaleStabilization.TotalMilliseconds;
         double? stabilized = null;
@@ -280,6 +292,7 @@ internal sealed class TargetRuntime
             MemoryUtilization = MemoryUtilization,
             MemoryPressure = MemoryPressure,
             WorkloadRate = WorkloadRate(),
+            WorkloadTrendRate = trend,
             ForecastPeakRate = peak,
             ForecastUpperRate = upper,
             Forecaster = forecaster,

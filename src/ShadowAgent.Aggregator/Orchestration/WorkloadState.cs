@@ -171,6 +171,65 @@ internal sealed class WorkloadState(int horizon)
         }
     }
 
+    /// <summary>Windows the trend is fitted over.</summary>
+    public const int TrendWindows = 5;
+
+    /// <summary>How many standard errors the fitted slope must clear to count as a rise rather than noise.</summary>
+    public const double TrendSignificance = 3;
+
+    /// <summary>
+    /// Where a significant rise is heading: the rate <paramref name="lead"/> windows after the newest, on the least-squares
+    /// line through the last <see cref="TrendWindows"/> rates, when the slope is positive and at least
+    /// <see cref="TrendSignificance"/> standard errors from zero; otherwise null. The seasonal and smoothed forecasters
+    /// learn a day's shape, but a rise they have never seen (a sale, a launch) they follow one window late at best; a
+    /// short linear fit sees it after three or four windows, and the significance test keeps ordinary window-to-window
+    /// noise (which has no consistent sign) from reading as a rise.
+    /// </summary>
+    public double? TrendProjection(int lead)
+    {
+        var n = Math.Min(TrendWindows, _history.Count);
+        if (n < 4)
+        {
+            return null;
+        }
+
+        var first = _history.Count - n;
+        double meanX = (n - 1) / 2.0, meanY = 0;
+        for (var i = 0; i < n; i++)
+        {
+            meanY += _history[first + i];
+        }
+
+        meanY /= n;
+        double sxx = 0, sxy = 0;
+        for (var i = 0; i < n; i++)
+        {
+            sxx += (i - meanX) * (i - meanX);
+            sxy += (i - meanX) * (_history[first + i] - meanY);
+        }
+
+        var slope = sxy / sxx;
+        if (!(slope > 0))
+        {
+            return null;
+        }
+
+        double residuals = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var e = _history[first + i] - (meanY + (slope * (i - meanX)));
+            residuals += e * e;
+        }
+
+        var standardError = Math.Sqrt(residuals / (n - 2) / sxx);
+        if (slope < TrendSignificance * standardError)
+        {
+            return null;
+        }
+
+        return meanY + (slope * (n - 1 - meanX + lead));
+    }
+
     /// <summary>The seasonal naive forecast <paramref name="step"/> windows after the newest.</summary>
     private double SeasonalNaive(int step)
     {

@@ -295,6 +295,26 @@ public sealed class ScalingPolicyTests
     }
 
     [Fact]
+    public void Decide_RisingTrendHeadingOverCapacity_ScalesBeforeTheRateGetsThere()
+    {
+        // 1400/s is under 2 cores × 1000/s × 0.8 = 1600/s, but the rise projects to 1900/s: sized for it, 1900 × 1.2 / 1000.
+        var inputs = PolicyData.Quiet() with { WorkloadRate = 1400, WorkloadTrendRate = 1900, ForecastPeakRate = null, ForecastUpperRate = null, Forecaster = null };
+        var decision = PolicyData.Decide(inputs);
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(2.28, decision.ToCpuCores);
+        var trigger = Assert.Single(decision.Triggers);
+        Assert.Equal("workload_trend_over_capacity", trigger.Rule);
+        Assert.Equal("workload.trend_rate", trigger.Input);
+        Assert.Equal(1900, trigger.Value);
+
+        // A rise that stays under capacity, or the Workload family off, holds.
+        Assert.Equal(ScaleAction.Hold, PolicyData.Decide(inputs with { WorkloadTrendRate = 1550 }).Action);
+        var off = PolicyData.Target();
+        off.Triggers.Workload = false;
+        Assert.Equal(ScaleAction.Hold, PolicyData.Decide(inputs, off).Action);
+    }
+
+    [Fact]
     public void Decide_VolumeSpikeOverLowerThreshold_ScalesForGrowingRate()
     {
         // Score 0.95: under AnomalyThreshold 0.99, over VolumeAnomalyThreshold 0.9 because the volume itself jumped.
