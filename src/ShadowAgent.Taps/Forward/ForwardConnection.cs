@@ -162,7 +162,7 @@ internal sealed class ForwardConnection : IAcceptedConnection
                         await SendAllAsync(pong, token).ConfigureAwait(false);
                         if (failure != HandshakeFailure.None)
                         {
-                            ForwardLog.HandshakeFailed(_logger, _streamName, _socket.RemoteEndPoint, HandshakeFailures.Tag(failure));
+                            LogFailure(failure);
                             return false;
                         }
 
@@ -187,10 +187,20 @@ internal sealed class ForwardConnection : IAcceptedConnection
         }
     }
 
+    /// <summary>Logs a handshake failure within the tap's log budget (the counter has it either way).</summary>
+    private void LogFailure(HandshakeFailure failure)
+    {
+        long suppressed = 0;
+        if (_handshakeMetrics is null || _handshakeMetrics.LogBudget.TryTake(out suppressed))
+        {
+            ForwardLog.HandshakeFailed(_logger, _streamName, _socket.RemoteEndPoint, HandshakeFailures.Tag(failure), suppressed);
+        }
+    }
+
     private async Task<bool> FailAsync(ForwardHandshake handshake, HandshakeFailure failure, CancellationToken token)
     {
         _handshakeMetrics?.Add(failure);
-        ForwardLog.HandshakeFailed(_logger, _streamName, _socket.RemoteEndPoint, HandshakeFailures.Tag(failure));
+        LogFailure(failure);
         try
         {
             await SendAllAsync(handshake.FailurePong(failure), token).ConfigureAwait(false);

@@ -20,6 +20,6 @@ internal static partial class ForwardLog
     [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Stream '{Stream}' stopped listening for the forward protocol")]
     public static partial void Stopped(ILogger logger, string stream);
 
-    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Stream '{Stream}' closed a forward connection from {Remote} that failed the handshake: {Reason}")]
-    public static partial void HandshakeFailed(ILogger logger, string stream, EndPoint? remote, string reason);
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Stream '{Stream}' closed a forward connection from {Remote} that failed the handshake: {Reason} ({Suppressed} more failures not logged since the last one logged; at most 10 a second are)")]
+    public static partial void HandshakeFailed(ILogger logger, string stream, EndPoint? remote, string reason, long suppressed);
 }

@@ -34,7 +34,7 @@ public sealed class ForwardTap : ITap, IConnectionHost<ForwardConnection>
     {
         _security = security;
         _time = time;
-        _handshakeMetrics = new HandshakeMetrics(stream.Name);
+        _handshakeMetrics = new HandshakeMetrics(stream.Name, time);
         _stream = stream;
         _sinks = sinks;
         _logger = logger;

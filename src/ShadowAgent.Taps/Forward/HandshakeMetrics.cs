@@ -16,13 +16,20 @@ internal sealed class HandshakeMetrics
     private readonly long[] _failures = new long[HandshakeFailures.All.Length];
     private long _succeeded;
 
-    public HandshakeMetrics(string streamName)
+    /// <summary>Handshake-failure log lines a second, per tap; the counter counts every failure.</summary>
+    public const int LogLinesPerSecond = 10;
+
+    public HandshakeMetrics(string streamName, TimeProvider? time = null)
     {
+        LogBudget = new LogBudget(LogLinesPerSecond, TimeSpan.FromSeconds(1), time ?? TimeProvider.System);
         _tags = [.. HandshakeFailures.All.Select(f => new KeyValuePair<string, object?>[]
         {
             new(ShadowMeters.StageTag, "tap"), new(ShadowMeters.StreamTag, streamName), new(ShadowMeters.ReasonTag, HandshakeFailures.Tag(f)),
         })];
     }
+
+    /// <summary>How many failure lines the tap may log (at most <see cref="LogLinesPerSecond"/> a second).</summary>
+    public LogBudget LogBudget { get; }
 
     public long Succeeded => Interlocked.Read(ref _succeeded);
 
