@@ -35,6 +35,7 @@ public sealed class InProcessPipelineTests
         {
             await good.SendAsync(text.ToString());
             good.Finish();
+            await good.WaitForTapCloseAsync(TimeSpan.FromSeconds(20));
         }
 
         using (var bad = await Producer.ConnectAsync(agent.Tap))
@@ -49,6 +50,7 @@ public sealed class InProcessPipelineTests
         }
 
         const long expectedRecords = 3000 + 6;
+        await agent.WaitForConnectionsAsync(2);
         await agent.DisposeAsync();
         var stream = await aggregator.WaitForRecordsAsync("e2e-host", "orders", expectedRecords, TimeSpan.FromSeconds(30));
 

@@ -47,6 +47,9 @@ public sealed class SocketTap : ITap, IConnectionHost<TapConnection>
     /// <summary>Connections whose parsing was cut short by the stop token (set once the stop aborts them).</summary>
     internal int AbortedConnections => _listener.AbortedConnections;
 
+    /// <summary>Connections accepted since the tap started.</summary>
+    public long ConnectionsOpened => _listener.Opened;
+
     /// <summary>Binds the stream's address and starts accepting connections.</summary>
     /// <exception cref="InvalidOperationException">The address is not valid or cannot be bound.</exception>
     public static SocketTap Start(StreamOptions stream, IRecordSinkFactory sinks, ILoggerFactory loggerFactory)

@@ -52,6 +52,14 @@ internal sealed class RunningAgent : IAsyncDisposable
         return new RunningAgent(host);
     }
 
+    /// <summary>
+    /// Waits until the tap has accepted <paramref name="count"/> connections: a producer's connect completes in the
+    /// kernel's backlog before the tap accepts it, and a stop that comes first closes the listener on it unaccepted.
+    /// </summary>
+    public Task WaitForConnectionsAsync(long count) => ShadowAgent.Testing.Eventually.Until(
+        () => Host.Services.GetServices<IHostedService>().OfType<TapService>().Single().Taps.OfType<ShadowAgent.Taps.Sockets.SocketTap>().Sum(t => t.ConnectionsOpened) >= count,
+        $"the agent's tap accepted {count} connections");
+
     /// <summary>A graceful stop: taps drain, the current window closes early and the uplink waits for its ack.</summary>
     public Task StopAsync() => Host.StopAsync();
 
