@@ -72,8 +72,14 @@ public sealed class MirrorShareEndToEndTests
         await TrafficUntilAsync(client, () => mirror.Rate < raised, "the share lowered on the agent");
         Assert.Equal(200, primary.Status);
 
-        using var changes = JsonDocument.Parse(await aggregator.Api.GetStringAsync(new Uri("/api/v1/mirror-shares?target=web", UriKind.Relative)));
-        var rows = changes.RootElement.GetProperty("changes").EnumerateArray().ToList();
+        // The command reaches the agent before the aggregator writes its row: poll for the row.
+        List<JsonElement> rows = [];
+        await ShadowAgent.Testing.Eventually.Until(() =>
+        {
+            using var changes = JsonDocument.Parse(aggregator.Api.GetStringAsync(new Uri("/api/v1/mirror-shares?target=web", UriKind.Relative)).GetAwaiter().GetResult());
+            rows = [.. changes.RootElement.GetProperty("changes").EnumerateArray().Select(r => r.Clone())];
+            return rows.Any(r => r.GetProperty("direction").GetString() == "lower");
+        }, "the lowered share recorded by the aggregator");
         Assert.Contains(rows, r => r.GetProperty("direction").GetString() == "raise" && r.GetProperty("reason").GetString()!.StartsWith("useful: shadow.latency_p99_ratio", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.GetProperty("direction").GetString() == "lower" && r.GetProperty("reason").GetString()!.StartsWith("cost: shadow.error_rate", StringComparison.Ordinal));
         await agent.StopAsync();
