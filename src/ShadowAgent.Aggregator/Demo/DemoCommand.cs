@@ -120,12 +120,23 @@ internal static partial class DemoCommand
             var generator = new WorkloadGenerator(options.Workload);
             var started = DateTimeOffset.UtcNow;
             var load = generator.RunAsync(tap, stop.Token);
+
+            // A workload that fails (the agent closed its tap) ends the demo now, with the agent's log, not at the end of its day.
+            _ = load.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             var pump = PumpAsync(generator, worker, standIn, stop.Token);
             var printer = new ProfilePrinter(options, started);
             var decisions = new DecisionPrinter(app.Services.GetRequiredService<OrchestratorStore>(), TargetName, options.Workload, started, CapacityThreshold, DownscaleThreshold);
             var decisionLoop = decisions.RunAsync(stop.Token);
             await PrintUntilStoppedAsync(feed, printer, generator, stop.Token);
-            await load;
+            try
+            {
+                await load;
+            }
+            catch (DemoException exception)
+            {
+                throw new DemoException($"{exception.Message}\n{ReadLog(workDir)}");
+            }
+
             await pump;
             await decisionLoop;
 

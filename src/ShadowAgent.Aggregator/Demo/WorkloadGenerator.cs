@@ -101,6 +101,10 @@ internal sealed class WorkloadGenerator
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (SocketException exception)
+        {
+            throw new DemoException($"the agent's tap {target} closed the workload's connection after {RecordsSent:N0} records: {exception.Message}");
+        }
 
         socket.Shutdown(SocketShutdown.Send);
     }

@@ -154,6 +154,7 @@ public sealed class ForwardingTests
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(1, h.Tap.Counters.PrimaryErrors);
+        await Eventually.Until(() => h.PrimaryRecords.Count == 1, "the primary record (written after the answer)");
         var record = Assert.Single(h.PrimaryRecords);
         Assert.Equal("error", record.Keys["status_class"]);
         Assert.Equal(1, record.Number("primary_error"));

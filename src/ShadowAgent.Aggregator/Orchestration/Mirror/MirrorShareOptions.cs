@@ -35,7 +35,7 @@ public sealed class MirrorShareOptions
     /// <summary>Costly when the shadow fails (5xx, timeouts, no answer) at least this share of copies: it is broken, not informative.</summary>
     public double CostErrorRate { get; set; } = 0.5;
 
-    /// <summary>Costly when the mirror stream's dropped share (full copy queue) reaches this.</summary>
+    /// <summary>Costly when the mirror stream's dropped share (full copy queue) reaches this; 0 turns this cost off.</summary>
     public double CostDropShare { get; set; } = 0.01;
 
     /// <summary>Costly when the host's cpu.util (the target's probe stream) reaches this.</summary>
