@@ -32,7 +32,8 @@ internal static class KnownKeys
         private static readonly HashSet<string> Probe = Set("Target", "Interval", "CgroupRoots", "ProcRoot");
     private static readonly HashSet<string> Actuation = Set("Enabled", "DryRun", "CgroupRoots", "MinCpuCores", "MaxCpuCores", "MinMemoryBytes", "MaxMemoryBytes", "MinCpuWeight", "MaxCpuWeight", "MaxCommandsPerMinute", "RecentCommands", "Libvirt");
     private static readonly HashSet<string> Libvirt = Set("Uri", "Domains");
-    private static readonly HashSet<string> Mirror = Set("Primary", "Shadow", "Rate", "Mode", "HashOn", "QueueCapacity", "MaxConcurrency", "MaxBodyBytes", "MaxHeaderBytes", "PrimaryPoolSize", "ShadowTimeout", "ProfilePath", "Scenario");
+    private static readonly HashSet<string> Mirror = Set("Primary", "Shadow", "Rate", "Mode", "HashOn", "QueueCapacity", "MaxConcurrency", "MaxBodyBytes", "MaxHeaderBytes", "PrimaryPoolSize", "ShadowTimeout", "ProfilePath", "Scenario", "Breaker");
+    private static readonly HashSet<string> Breaker = Set("Failures", "OpenFor", "MaxOpenFor", "Jitter");
 
     public static void CheckAgent(IConfigurationSection agent, List<string> errors)
     {
@@ -89,6 +90,10 @@ internal static class KnownKeys
                             foreach (var mirror in field.GetChildren().Where(c => Is(c, "Mirror")))
                             {
                                 CheckChildren(mirror, Mirror, errors);
+                                foreach (var breaker in mirror.GetChildren().Where(c => Is(c, "Breaker")))
+                                {
+                                    CheckChildren(breaker, Breaker, errors);
+                                }
                             }
 
                             foreach (var plain in field.GetChildren().Where(c => Is(c, "Plain")))

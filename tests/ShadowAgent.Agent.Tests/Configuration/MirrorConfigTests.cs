@@ -33,6 +33,26 @@ public sealed class MirrorConfigTests
     }
 
     [Fact]
+    public void Load_Breaker_Bound()
+    {
+        var (options, errors) = AgentConfig.Load([.. MirrorStream, "--Agent:Streams:0:Tap:Mirror:Breaker:Failures=3", "--Agent:Streams:0:Tap:Mirror:Breaker:OpenFor=00:00:02"], new Hashtable(), "/nonexistent/agent.json");
+
+        Assert.Empty(errors);
+        var mirror = Assert.Single(options!.Streams).Tap.Mirror;
+        Assert.Equal(3, mirror.Breaker.Failures);
+        Assert.Equal(TimeSpan.FromSeconds(2), mirror.Breaker.OpenFor);
+    }
+
+    [Fact]
+    public void Load_BreakerKeyTypo_NamedWithFullPath()
+    {
+        var (options, errors) = AgentConfig.Load([.. MirrorStream, "--Agent:Streams:0:Tap:Mirror:Breaker:Failure=3"], new Hashtable(), "/nonexistent/agent.json");
+
+        Assert.Null(options);
+        Assert.Contains("Agent:Streams:0:Tap:Mirror:Breaker:Failure: is not a known setting.", errors);
+    }
+
+    [Fact]
     public void Load_MirrorKeyTypo_NamedWithFullPath()
     {
         var (options, errors) = AgentConfig.Load([.. MirrorStream, "--Agent:Streams:0:Tap:Mirror:Shaddow=x"], new Hashtable(), "/nonexistent/agent.json");
