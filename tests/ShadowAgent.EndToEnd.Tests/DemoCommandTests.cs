@@ -75,6 +75,7 @@ public sealed partial class DemoCommandTests
             "--grpc-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
             "--http-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
             "--tap-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            "--metrics-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }.Concat(extra))
         {
             psi.ArgumentList.Add(arg);

@@ -207,7 +207,7 @@ internal static partial class DemoCommand
               "Agent": {
                 "HostId": "{{HostId}}",
                 "Aggregator": { "Endpoint": "http://127.0.0.1:{{options.GrpcPort}}", "HeartbeatInterval": "00:00:01" },
-                "Metrics": { "Listen": "127.0.0.1:{{options.TapPort + 1}}" },
+                "Metrics": { "Listen": "127.0.0.1:{{options.MetricsPort}}" },
                 "Streams": [
                   {
                     "Name": "{{StreamName}}",
@@ -507,7 +507,7 @@ internal static partial class DemoCommand
         Console.WriteLine($"""
             ShadowAgent demo
               aggregator  gRPC 127.0.0.1:{options.GrpcPort}   API http://127.0.0.1:{options.HttpPort}/api/v1/streams   metrics /metrics
-              agent       {options.AgentPath} (log {Path.Combine(workDir, "agent.log")}, metrics http://127.0.0.1:{options.TapPort + 1}/metrics)
+              agent       {options.AgentPath} (log {Path.Combine(workDir, "agent.log")}, metrics http://127.0.0.1:{options.MetricsPort}/metrics)
               stream      '{StreamName}' on tcp 127.0.0.1:{options.TapPort}, {options.WindowSeconds}s windows, keys user.id route region
               probe       '{ProbeStream}': cgroup:{DemoCgroup.Name} every 0.5 s (cpu used, limit, utilization, throttling)
               workload    a day of checkout traffic in {options.Workload.DaySeconds:F0}s, peak {options.Workload.PeakRate:N0} records/s, incident at +{options.Workload.IncidentAtSeconds:F0}s

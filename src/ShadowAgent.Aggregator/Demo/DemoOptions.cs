@@ -26,6 +26,7 @@ internal sealed class DemoOptions
           --grpc-port N           aggregator gRPC port (default 7400)
           --http-port N           aggregator API port (default 7401)
           --tap-port N            agent tap port (default 7410)
+          --metrics-port N        agent /metrics port (default: the tap port + 1)
         """;
 
     public string AgentPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "shadow-agent");
@@ -50,6 +51,11 @@ internal sealed class DemoOptions
     public int HttpPort { get; set; } = 7401;
 
     public int TapPort { get; set; } = 7410;
+
+    /// <summary>The agent's <c>/metrics</c> port; unset, the one after the tap port.</summary>
+    public int? MetricsPortOption { get; set; }
+
+    public int MetricsPort => MetricsPortOption ?? TapPort + 1;
 
     public bool Help { get; set; }
 
@@ -121,6 +127,9 @@ internal sealed class DemoOptions
                     break;
                 case "--tap-port":
                     options.TapPort = (int)Number(name, value, 1, 65_535, errors);
+                    break;
+                case "--metrics-port":
+                    options.MetricsPortOption = (int)Number(name, value, 1, 65_535, errors);
                     break;
                 default:
                     errors.Add($"{name}: unknown option (see --help)");
