@@ -6,8 +6,9 @@ namespace ShadowAgent.Aggregator.Orchestration;
 /// (<see cref="TargetOptions.Triggers"/>): a reactive target uses Reactive only, a predictive one everything.
 /// <list type="number">
 /// <item>Up when any of: (Anomaly) an anomaly score at or over AnomalyThreshold (× HighFactor), or a volume spike at or
-/// over VolumeAnomalyThreshold (to the rate × HighFactor with headroom); (Reactive) cpu.util at or over UtilizationHigh,
-/// throttling, CPU pressure, the shadow dropping records (× HighFactor, at least the used cores with headroom);
+/// over VolumeAnomalyThreshold (to the rate × HighFactor with headroom); (Reactive) throttling, CPU pressure, the shadow
+/// dropping records (× HighFactor: the demand above the limit is unseen), or cpu.util at or over UtilizationHigh while
+/// served (to the used cores at the middle of the utilization band, as HPA sizes); at least the used cores with headroom;
 /// (Forecast) the forecast peak over HighVolumeThreshold or over capacity × CapacityThreshold (to the forecast with
 /// headroom); (Workload) the newest window's rate, or a significant rise projected a few windows ahead (the trend), over
 /// capacity × CapacityThreshold (to the forecast's upper interval within [rate, rate × HighFactor], at least the trend,
@@ -89,31 +90,32 @@ internal static class ScalingPolicy
             }
         }
 
-        var reactive = false;
+        var busy = false;
+        var starved = false;
         if (on.Reactive)
         {
             if (inputs.CpuUtilization is { } util && util >= parameters.UtilizationHigh)
             {
                 triggers.Add(new Trigger("utilization_high", "cpu.util", util, "UtilizationHigh", parameters.UtilizationHigh));
-                reactive = true;
+                busy = true;
             }
 
             if (inputs.ThrottledRatio is { } throttled && throttled >= t.ThrottlingThreshold && t.ThrottlingThreshold > 0)
             {
                 triggers.Add(new Trigger("throttling", "cpu.throttled_ratio", throttled, "ThrottlingThreshold", t.ThrottlingThreshold));
-                reactive = true;
+                starved = true;
             }
 
             if (inputs.CpuPressure is { } pressure && pressure >= t.PressureThreshold && t.PressureThreshold > 0)
             {
                 triggers.Add(new Trigger("cpu_pressure", "psi.cpu.some_avg10", pressure, "PressureThreshold", t.PressureThreshold));
-                reactive = true;
+                starved = true;
             }
 
             if (t.ShadowDropThreshold > 0 && inputs.ShadowDropShare >= t.ShadowDropThreshold)
             {
                 triggers.Add(new Trigger("shadow_degraded", "volume.dropped_share", inputs.ShadowDropShare, "ShadowDropThreshold", t.ShadowDropThreshold));
-                reactive = true;
+                starved = true;
             }
         }
 
@@ -123,13 +125,22 @@ internal static class ScalingPolicy
             wanted = Math.Max(wanted, current * parameters.HighFactor);
         }
 
-        if (reactive)
+        if (starved)
         {
+            // Throttled, contended or shedding: the use measured is capped by the limit and the demand above it unseen,
+            // so step by HighFactor.
             wanted = Math.Max(wanted, current * parameters.HighFactor);
-            if (inputs.CoresUsed is { } used)
-            {
-                wanted = Math.Max(wanted, used * (1 + headroom));
-            }
+        }
+        else if (busy && need is { } busyNeed)
+        {
+            // Busy but served: the whole demand is in the measured use, so size it to the middle of the band
+            // (HPA's current × utilization / target) instead of compounding HighFactor on a known load.
+            wanted = Math.Max(wanted, busyNeed);
+        }
+
+        if ((starved || busy) && inputs.CoresUsed is { } used)
+        {
+            wanted = Math.Max(wanted, used * (1 + headroom));
         }
 
         double? needed = on.Forecast && inputs.ForecastPeakRate is { } peak ? peak * (1 + headroom) / rpc : null;

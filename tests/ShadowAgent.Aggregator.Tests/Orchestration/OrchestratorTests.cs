@@ -60,16 +60,16 @@ public sealed class OrchestratorTests
         await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.9, coresUsed: 1.8, limit: 2));
         var command = await agent.NextCommandAsync();
         Assert.Equal("cgroup:shadow/web", command.Target);
-        Assert.Equal(3, command.CpuCores); // 2 × HighFactor 1.5
+        Assert.Equal(3.27, command.CpuCores); // served, not throttled: 2 × 0.9 used at the band's middle 0.55
         Assert.False(command.DryRun);
         Assert.Contains("utilization_high: cpu.util 0.9 vs UtilizationHigh 0.8", command.Reason);
-        await agent.AnswerAsync(command, Status.Applied, 2, 3);
+        await agent.AnswerAsync(command, Status.Applied, 2, 3.27);
 
         var decision = await DecisionWhereAsync(aggregator, d => d.GetProperty("command") is { ValueKind: JsonValueKind.Object } c
             && c.GetProperty("status").GetString() == "applied", "the applied result recorded");
         Assert.Equal("up", decision.GetProperty("action").GetString());
         Assert.Equal(2, decision.GetProperty("fromCpuCores").GetDouble());
-        Assert.Equal(3, decision.GetProperty("toCpuCores").GetDouble());
+        Assert.Equal(3.27, decision.GetProperty("toCpuCores").GetDouble());
         var trigger = decision.GetProperty("triggers")[0];
         Assert.Equal("utilization_high", trigger.GetProperty("rule").GetString());
         Assert.Equal("cpu.util", trigger.GetProperty("input").GetString());
@@ -80,10 +80,10 @@ public sealed class OrchestratorTests
         var recorded = decision.GetProperty("command");
         Assert.Equal(command.CommandId, recorded.GetProperty("id").GetString());
         Assert.Equal("2", recorded.GetProperty("before").GetProperty("cpu_cores").GetString());
-        Assert.Equal("3", recorded.GetProperty("after").GetProperty("cpu_cores").GetString());
+        Assert.Equal("3.27", recorded.GetProperty("after").GetProperty("cpu_cores").GetString());
         Assert.True(recorded.GetProperty("sent").GetBoolean());
         Assert.True(decision.GetProperty("latencyMs").GetDouble() >= 0);
-        Assert.Equal(3, (await TargetAsync(aggregator)).GetProperty("cpuCores").GetDouble());
+        Assert.Equal(3.27, (await TargetAsync(aggregator)).GetProperty("cpuCores").GetDouble());
 
         var metrics = await aggregator.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("shadow_aggregator_orchestrator_decision_duration_milliseconds_count{action=\"up\"} 1", metrics);
@@ -168,10 +168,11 @@ public sealed class OrchestratorTests
     public async Task Orchestrator_LateProbeWindowWithOldLimit_DoesNotRepeatTheSameScaleUp()
     {
         // No up cooldown, so nothing but the believed size stands between a late probe window and a duplicate command.
+        // Throttled windows: the steps are × HighFactor, so a repeat would have the same before and after.
         await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:CooldownUp=00:00:00"));
         await using var agent = await FakeAgent.ConnectAsync(aggregator);
 
-        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.9, coresUsed: 1.8, limit: 2));
+        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 0.9, coresUsed: 1.8, limit: 2, throttled: 0.3));
         var first = await agent.NextCommandAsync();
         Assert.Equal(3, first.CpuCores);
         await agent.AnswerAsync(first, Status.Applied, 2, 3);
@@ -179,7 +180,7 @@ public sealed class OrchestratorTests
 
         // The next probe window began before the command could land: it still reports the old limit of 2 and the old
         // utilization. Believing it would send 2 → 3 again; the target is at 3, so the busy window grows it from 3.
-        await agent.SendAsync(FakeAgent.ProbeProfile(1, util: 0.9, coresUsed: 1.8, limit: 2));
+        await agent.SendAsync(FakeAgent.ProbeProfile(1, util: 0.9, coresUsed: 1.8, limit: 2, throttled: 0.3));
         var second = await agent.NextCommandAsync();
         Assert.NotEqual(first.CommandId, second.CommandId);
         Assert.Equal(4.5, second.CpuCores); // 3 × HighFactor 1.5, not a second 2 → 3

@@ -55,8 +55,31 @@ public sealed class ScalingPolicyTests
         Assert.Equal(1.86, bigger.ToCpuCores);
     }
 
+    [Fact]
+    public void Decide_BusyButNotThrottled_SizesMeasuredUseToMiddleOfBand()
+    {
+        // 2 cores at 0.85 use 1.7; the band 0.3–0.8 centres on 0.55: 1.7 / 0.55 = 3.09 cores, where × HighFactor gave 3.
+        var decision = PolicyData.Decide(PolicyData.Quiet() with { CpuUtilization = 0.85 });
+        Assert.Equal(ScaleAction.Up, decision.Action);
+        Assert.Equal(3.09, decision.ToCpuCores);
+        Assert.Equal("utilization_high", Assert.Single(decision.Triggers).Rule);
+
+        // Just over the line with a large learned HighFactor: the measured demand, not 2 × 2.5 = 5 cores.
+        var learned = ScalingPolicy.Decide(PolicyData.Quiet() with { CpuUtilization = 0.81 },
+            PolicyParameters.From(PolicyData.Target()) with { HighFactor = 2.5 });
+        Assert.Equal(2.95, learned.ToCpuCores);
+    }
+
+    [Fact]
+    public void Decide_BusyAndThrottled_StepsByHighFactor()
+    {
+        var decision = ScalingPolicy.Decide(PolicyData.Quiet() with { CpuUtilization = 0.81, ThrottledRatio = 0.2 },
+            PolicyParameters.From(PolicyData.Target()) with { HighFactor = 2.5 });
+        Assert.Equal(5, decision.ToCpuCores);
+        Assert.Equal(["utilization_high", "throttling"], decision.Triggers.Select(t => t.Rule));
+    }
+
     [Theory]
-    [InlineData(0.85, 0.0, 1.0, "utilization_high")]
     [InlineData(0.5, 0.2, 1.0, "throttling")]
     [InlineData(0.5, 0.0, 35.0, "cpu_pressure")]
     public void Decide_ReactiveSignal_ScalesUpByHighFactor(double utilization, double throttled, double pressure, string rule)
