@@ -24,9 +24,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # python3-grpc-tools, the independent KEDA client the aggregator tests run against its external scaler; libvirt0
 # (the C library the agent resizes VMs through; its test:///default driver runs in-process for the tests) and
 # libvirt-clients (virsh, to inspect the same driver by hand); wrk, the HTTP load generator the mirror's load
-# test (bench/mirror/wrk-mirror.sh) drives; python3-msgpack, an independent
+# test (bench/mirror/wrk-mirror.sh) drives, and haproxy, the reference proxy hop it measures beside the mirror;
+# python3-msgpack, an independent
 # MessagePack writer the forward tap's tests send every forward-protocol mode with.
-packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools libvirt0 libvirt-clients wrk python3-msgpack)
+packages=(clang zlib1g-dev python3-onnx python3-grpcio python3-grpc-tools libvirt0 libvirt-clients wrk haproxy python3-msgpack)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

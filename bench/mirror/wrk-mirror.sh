@@ -5,6 +5,8 @@
 #   bench/mirror/wrk-mirror.sh [duration] [mirrored share] [connections]     defaults: 15s 0.1 50
 #
 # Prints one row per run (requests/s, p50, p99 as wrk reports them) and the mirror's counters per shadow mode.
+# With HAProxy installed (install.sh installs it), the healthy mode also runs a reference row: the same load through
+# HAProxy, one thread, keep-alive to the primary, no copies. It shows what any proxy hop costs on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-15s}
@@ -18,6 +20,7 @@ primary=127.0.0.1:18081
 shadow=127.0.0.1:18082
 mirror=127.0.0.1:18080
 nowhere=127.0.0.1:18099
+reference=127.0.0.1:18083
 logs=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -59,10 +62,23 @@ for mode in healthy slow down; do
   # Warm-up: JIT, connection pools.
   wrk -t2 -c"$connections" -d3s "http://$primary/" >/dev/null
   wrk -t2 -c"$connections" -d3s "http://$mirror/" >/dev/null
+  haproxy_pid=
+  if [ "$mode" = healthy ] && command -v haproxy >/dev/null; then
+    printf 'global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend reference\n  bind %s\n  default_backend primary\nbackend primary\n  http-reuse always\n  server primary %s\n' \
+      "$reference" "$primary" >"$logs/haproxy.cfg"
+    haproxy -f "$logs/haproxy.cfg" -db >"$logs/haproxy.log" 2>&1 &
+    haproxy_pid=$!; pids+=("$haproxy_pid")
+    wait_port "$reference"
+    wrk -t2 -c"$connections" -d3s "http://$reference/" >/dev/null
+  elif [ "$mode" = healthy ]; then
+    echo "         (no haproxy: the reference row is skipped; ./install.sh installs it)"
+  fi
   for pacing in paced max; do
     run "$mode" direct "http://$primary/" "$pacing"
     run "$mode" mirror "http://$mirror/" "$pacing"
+    [ -z "$haproxy_pid" ] || run "$mode" haproxy "http://$reference/" "$pacing"
   done
+  [ -z "$haproxy_pid" ] || { kill "$haproxy_pid"; wait "$haproxy_pid" || true; }
   kill "$mirror_pid"; wait "$mirror_pid" || true
   kill "$servers"; wait "$servers" || true
   echo "         $(grep 'mirror counters' "$logs/mirror-$mode.log")"
