@@ -86,9 +86,9 @@ internal static class Program
     private static async Task<int> RunInCgroupAsync(ClosedLoopOptions o, LoadTrace trace, CancellationToken cancellation)
     {
         var rounds = CpuWork.Calibrate(o.WorkMs);
-        var (cpuMs, perCore) = Calibration.Measure(rounds, o.RunName + "-calibrate", o.Shares);
+        var (serialMs, pacedMs, cpuMs, perCore) = Calibration.Measure(rounds, o.RunName + "-calibrate", o.Shares, o.Connections);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"closed-loop {o.RunName}: {Path.GetFileName(o.TracePath)} from {o.Trace.Start:yyyy-MM-dd HH:mm}Z, {o.Trace.WarmupDays} warm-up day(s) + 1 measured, {o.Trace.DaySeconds:F0} s per day; {rounds} SHA-256 rounds per request = {cpuMs:F3} ms CPU measured ({perCore:F0} requests per core-second)"));
+            $"closed-loop {o.RunName}: {Path.GetFileName(o.TracePath)} from {o.Trace.Start:yyyy-MM-dd HH:mm}Z, {o.Trace.WarmupDays} warm-up day(s) + 1 measured, {o.Trace.DaySeconds:F0} s per day; {rounds} SHA-256 rounds per request = {cpuMs:F3} ms CPU measured (one at a time {serialMs:F3} ms, paced over {o.Connections} connections {pacedMs:F3} ms; {perCore:F0} requests per core-second)"));
         var results = new List<PolicyResult>();
         foreach (var policy in o.Policies)
         {
@@ -110,6 +110,8 @@ internal static class Program
             MeasuredMeanDemandCores = Math.Round(trace.MeasuredMeanCores(), 3),
             Rounds = rounds,
             CpuMsPerRequest = Math.Round(cpuMs, 4),
+            SerialCpuMsPerRequest = Math.Round(serialMs, 4),
+            PacedCpuMsPerRequest = Math.Round(pacedMs, 4),
             RequestsPerCoreSecond = Math.Round(perCore, 1),
             SloMs = o.SloMs,
             ThrottleMs = o.ThrottleMs,

@@ -29,7 +29,14 @@ internal sealed record BenchmarkResult
 
     public int Rounds { get; init; }
 
+    /// <summary>The cost the run used: the larger of the two calibrations.</summary>
     public double CpuMsPerRequest { get; init; }
+
+    /// <summary>CPU per request answered one at a time.</summary>
+    public double SerialCpuMsPerRequest { get; init; }
+
+    /// <summary>CPU per request under paced Poisson arrivals over the runs' connections.</summary>
+    public double PacedCpuMsPerRequest { get; init; }
 
     public double RequestsPerCoreSecond { get; init; }
 

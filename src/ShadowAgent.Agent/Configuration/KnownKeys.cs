@@ -13,7 +13,7 @@ internal static class KnownKeys
     private static readonly HashSet<string> Spool = Set("Directory", "MaxBytes");
     private static readonly HashSet<string> Aggregator = Set("Endpoint", "ReconnectMin", "ReconnectMax", "HeartbeatInterval", "MaxUnackedBatches", "AckTimeout");
     private static readonly HashSet<string> Stream = Set("Name", "Tap", "Format", "KeyFields", "NumericFields", "Window", "Hop", "EventTime", "Sampling", "Sketches", "Schema", "Spectral", "Detection", "Forecast");
-    private static readonly HashSet<string> Forecast = Set("Enabled", "Horizon", "Level", "Field");
+    private static readonly HashSet<string> Forecast = Set("Enabled", "Horizon", "Level", "Field", "CoarseStep", "CoarseHorizon");
     private static readonly HashSet<string> Detection = Set("Enabled", "Warmup");
     private static readonly HashSet<string> EventTime = Set("Field", "Format", "AllowedLateness");
     private static readonly HashSet<string> Sampling = Set("Rate", "Mode", "KeyField");

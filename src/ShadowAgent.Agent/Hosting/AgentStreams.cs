@@ -14,6 +14,7 @@ internal sealed class AgentStreams
 {
     private readonly Dictionary<string, ProfileScorer> _scorers = [];
     private readonly Dictionary<string, (StreamingForecaster Forecaster, StreamForecastOptions Options)> _forecasters = [];
+    private readonly Dictionary<string, BucketedForecaster> _coarse = [];
     private readonly StreamModels? _models;
 
     /// <param name="options">The agent's streams.</param>
@@ -35,6 +36,10 @@ internal sealed class AgentStreams
             if (s.Forecast.Enabled)
             {
                 _forecasters[s.Name] = (new StreamingForecaster(), s.Forecast);
+                if (s.Forecast.CoarseFor(s.EffectiveHop))
+                {
+                    _coarse[s.Name] = new BucketedForecaster(s.Forecast.CoarseStep, s.EffectiveHop, sum: string.IsNullOrEmpty(s.Forecast.Field));
+                }
             }
         }
     }
@@ -88,11 +93,12 @@ internal sealed class AgentStreams
     /// The window's point of the forecast series: its record count, or the mean of the configured numeric field.
     /// A window without a value of the field (a probe that could not read) adds no point rather than a zero.
     /// </summary>
-    private static bool TryForecastValue(WindowProfile profile, string field, out double value)
+    /// <param name="hopOnly">Count the newest hop's records only (for sums over time, which overlapping windows would count twice).</param>
+    private static bool TryForecastValue(WindowProfile profile, string field, bool hopOnly, out double value)
     {
         if (string.IsNullOrEmpty(field))
         {
-            value = profile.Volume.Records;
+            value = hopOnly && profile.HopVolume is { } hop ? hop.Records : profile.Volume.Records;
             return true;
         }
 
@@ -131,26 +137,40 @@ internal sealed class AgentStreams
             // The forecaster learns whole windows only; a partial one would read as a drop.
             if (!profile.Partial && _forecasters.TryGetValue(profile.Stream, out var f))
             {
-                if (!TryForecastValue(profile, f.Options.Field, out var value))
-                {
-                    continue;
-                }
-
-                f.Forecaster.Observe(value);
-                if (f.Forecaster.Observed >= MinForecastHistory)
-                {
-                    var points = f.Forecaster.Forecast(f.Options.Horizon, f.Options.Level);
-                    profile.Forecast = new ForecastSummary
-                    {
-                        Series = string.IsNullOrEmpty(f.Options.Field) ? "records" : f.Options.Field,
-                        Model = f.Forecaster.ModelName,
-                        Period = f.Forecaster.Period,
-                        Step = profile.Hop > TimeSpan.Zero ? profile.Hop : profile.WindowEnd - profile.WindowStart,
-                        Level = f.Options.Level,
-                        Points = [.. points.Select(p => (p.Value, p.Lower, p.Upper))],
-                    };
-                }
+                Forecast(profile, f.Forecaster, f.Options);
             }
         }
     }
+
+    private void Forecast(WindowProfile profile, StreamingForecaster forecaster, StreamForecastOptions options)
+    {
+        var series = string.IsNullOrEmpty(options.Field) ? "records" : options.Field;
+        if (TryForecastValue(profile, options.Field, hopOnly: false, out var value))
+        {
+            forecaster.Observe(value);
+            if (forecaster.Observed >= MinForecastHistory)
+            {
+                profile.Forecast = Summary(series, forecaster, profile.Hop > TimeSpan.Zero ? profile.Hop : profile.WindowEnd - profile.WindowStart,
+                    options.Level, forecaster.Forecast(options.Horizon, options.Level));
+            }
+        }
+
+        if (_coarse.TryGetValue(profile.Stream, out var coarse)
+            && TryForecastValue(profile, options.Field, hopOnly: true, out var point)
+            && coarse.Observe(profile.WindowEnd.ToUnixTimeMilliseconds(), point)
+            && coarse.Forecaster.Observed >= MinForecastHistory)
+        {
+            profile.CoarseForecast = Summary(series, coarse.Forecaster, coarse.Step, options.Level, coarse.Forecast(options.CoarseHorizon, options.Level));
+        }
+    }
+
+    private static ForecastSummary Summary(string series, StreamingForecaster forecaster, TimeSpan step, double level, ForecastPoint[] points) => new()
+    {
+        Series = series,
+        Model = forecaster.ModelName,
+        Period = forecaster.Period,
+        Step = step,
+        Level = level,
+        Points = [.. points.Select(p => (p.Value, p.Lower, p.Upper))],
+    };
 }

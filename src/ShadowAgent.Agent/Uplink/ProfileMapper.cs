@@ -124,23 +124,33 @@ internal static class ProfileMapper
 
         if (profile.Forecast is { } forecast)
         {
-            var f = new ProtoForecast
-            {
-                Series = forecast.Series,
-                Model = forecast.Model,
-                Period = (uint)Math.Max(forecast.Period, 0),
-                StepMs = (uint)Math.Clamp((long)forecast.Step.TotalMilliseconds, 0, uint.MaxValue),
-                Level = forecast.Level,
-            };
-            foreach (var (value, lower, upper) in forecast.Points)
-            {
-                f.Points.Add(new ProtoForecastPoint { Value = value, Lower = lower, Upper = upper });
-            }
+            proto.Forecast = ToProto(forecast);
+        }
 
-            proto.Forecast = f;
+        if (profile.CoarseForecast is { } coarse)
+        {
+            proto.CoarseForecast = ToProto(coarse);
         }
 
         return proto;
+    }
+
+    private static ProtoForecast ToProto(ForecastSummary forecast)
+    {
+        var f = new ProtoForecast
+        {
+            Series = forecast.Series,
+            Model = forecast.Model,
+            Period = (uint)Math.Max(forecast.Period, 0),
+            StepMs = (uint)Math.Clamp((long)forecast.Step.TotalMilliseconds, 0, uint.MaxValue),
+            Level = forecast.Level,
+        };
+        foreach (var (value, lower, upper) in forecast.Points)
+        {
+            f.Points.Add(new ProtoForecastPoint { Value = value, Lower = lower, Upper = upper });
+        }
+
+        return f;
     }
 
     private static ProtoVolume ToProto(in CoreVolume v, double rate) => new()

@@ -33,14 +33,17 @@ internal sealed record ProfileList(string Host, string Stream, IReadOnlyList<Pro
 internal sealed record ProfileInfo(
     long WindowStartUnixMs, long WindowEndUnixMs, bool Partial, uint CoveredMs, VolumeInfo Volume, VolumeInfo? HopVolume,
     SamplingDetail? Sampling, IReadOnlyList<NumericInfo> Numeric, IReadOnlyList<KeyInfo> Keys, SchemaInfo? Schema,
-    IReadOnlyList<SpectralInfo> Spectral, AnomalyInfo? Anomaly, ForecastInfo? Forecast);
+    IReadOnlyList<SpectralInfo> Spectral, AnomalyInfo? Anomaly, ForecastInfo? Forecast, ForecastInfo? CoarseForecast);
 
 /// <summary>The agent's detectors' verdict on the window: score, tail probability, severity, alarm and causes.</summary>
 internal sealed record AnomalyInfo(double Score, double TailProbability, string Severity, bool Alarm, uint FeaturesScored, IReadOnlyList<ContributorInfo> Contributors);
 
 internal sealed record ContributorInfo(string Feature, string Detector, double Statistic, double TailProbability);
 
-/// <summary>The stream's volume forecast made at the window's close: one point per step ahead, with its interval.</summary>
+/// <summary>
+/// The stream's volume forecast made at the window's close: one point per step ahead, with its interval. The coarse
+/// forecast has the same form in buckets of <c>StepMs</c> (present on the window that closed a bucket).
+/// </summary>
 internal sealed record ForecastInfo(string Series, string Model, uint Period, uint StepMs, double Level, IReadOnlyList<ForecastPointInfo> Points);
 
 internal sealed record ForecastPointInfo(double Value, double Lower, double Upper);

@@ -22,10 +22,12 @@ internal static class ProfileMapper
             p.Anomaly is null ? null : new AnomalyInfo(
                 p.Anomaly.Score, p.Anomaly.TailProbability, p.Anomaly.Severity.ToString().ToLowerInvariant(), p.Anomaly.Alarm, p.Anomaly.FeaturesScored,
                 p.Anomaly.Contributors.Select(c => new ContributorInfo(c.Feature, c.Detector, c.Statistic, c.TailProbability)).ToList()),
-            p.Forecast is null ? null : new ForecastInfo(
-                p.Forecast.Series, p.Forecast.Model, p.Forecast.Period, p.Forecast.StepMs, p.Forecast.Level,
-                p.Forecast.Points.Select(x => new ForecastPointInfo(x.Value, x.Lower, x.Upper)).ToList()));
+            ToForecast(p.Forecast),
+            ToForecast(p.CoarseForecast));
     }
+
+    private static ForecastInfo? ToForecast(Forecast? f) => f is null ? null : new ForecastInfo(
+        f.Series, f.Model, f.Period, f.StepMs, f.Level, f.Points.Select(x => new ForecastPointInfo(x.Value, x.Lower, x.Upper)).ToList());
 
     public static VolumeInfo ToVolume(VolumeCounters v) => new(
         v.Records, v.Bytes, v.Parsed, v.Malformed, v.InvalidUtf8, v.Oversize, v.DroppedRecords, v.DroppedBytes, v.RatePerSecond,

@@ -50,10 +50,10 @@ public sealed class ForecastSummary
     /// <summary>The chosen model, e.g. "ets(A,Ad,A)[6]", "arima(1,1,0)", "seasonal-naive[6]".</summary>
     public required string Model { get; init; }
 
-    /// <summary>Detected seasonal period in windows; 0 when none.</summary>
+    /// <summary>Detected seasonal period in steps (windows, or buckets of the coarse forecast); 0 when none.</summary>
     public int Period { get; init; }
 
-    /// <summary>Time between forecast points (the hop).</summary>
+    /// <summary>Time between forecast points (the hop, or the coarse step).</summary>
     public TimeSpan Step { get; init; }
 
     /// <summary>Coverage the intervals aim at, e.g. 0.95.</summary>

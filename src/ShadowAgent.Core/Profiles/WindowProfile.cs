@@ -47,6 +47,9 @@ public sealed class WindowProfile
     /// <summary>The volume forecast made at this window's close, set by the agent; null when off or still learning.</summary>
     public ForecastSummary? Forecast { get; set; }
 
+    /// <summary>The longer-range forecast in buckets of the coarse step, carried by the window that closed a bucket.</summary>
+    public ForecastSummary? CoarseForecast { get; set; }
+
     /// <summary>Records per second over the covered span.</summary>
     public double RatePerSecond => Covered > TimeSpan.Zero ? Volume.Records / Covered.TotalSeconds : 0;
 }

@@ -270,4 +270,18 @@ public sealed class StreamForecastOptions
     /// <c>cpu.cores_used</c>, say); empty forecasts records per window. Must be one of the stream's NumericFields.
     /// </summary>
     public string Field { get; set; } = "";
+
+    /// <summary>
+    /// Step of the stream's second, longer-range forecast: windows are summed (records) or averaged (a field) into
+    /// buckets of this length aligned to the epoch, and the buckets forecast, so a daily season shows at any window
+    /// length (a day of 10 s windows is 8,640 values; of 5-minute buckets 288). Must divide a day; off when 0 or not
+    /// longer than the hop.
+    /// </summary>
+    public TimeSpan CoarseStep { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Buckets ahead the coarse forecast covers (default 12: an hour of 5-minute buckets).</summary>
+    public int CoarseHorizon { get; set; } = 12;
+
+    /// <summary>Whether the stream with this hop has a coarse forecast.</summary>
+    public bool CoarseFor(TimeSpan hop) => CoarseStep > hop;
 }

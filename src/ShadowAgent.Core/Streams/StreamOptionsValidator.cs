@@ -112,6 +112,17 @@ public static class StreamOptionsValidator
             {
                 errors.Add($"{key}:Forecast:Field: '{s.Forecast.Field}' must be one of the stream's NumericFields.");
             }
+
+            var coarse = s.Forecast.CoarseStep;
+            if (coarse < TimeSpan.Zero || (coarse > TimeSpan.Zero && (coarse.Ticks % TimeSpan.TicksPerMillisecond != 0 || TimeSpan.FromDays(1).Ticks % coarse.Ticks != 0)))
+            {
+                errors.Add($"{key}:Forecast:CoarseStep: {coarse} must be 0 (off) or whole milliseconds that divide a day, so buckets line up across hosts.");
+            }
+
+            if (s.Forecast.CoarseHorizon is < 1 or > 1000)
+            {
+                errors.Add($"{key}:Forecast:CoarseHorizon: {s.Forecast.CoarseHorizon} is outside 1 to 1000.");
+            }
         }
     }
 

@@ -298,6 +298,30 @@ public sealed class AgentConfigTests : IDisposable
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--Agent:Streams:0:Forecast:CoarseStep=00:07:00", "Agent:Streams:0:Forecast:CoarseStep: 00:07:00 must be 0 (off) or whole milliseconds that divide a day")]
+    [InlineData("--Agent:Streams:0:Forecast:CoarseStep=-00:05:00", "Agent:Streams:0:Forecast:CoarseStep: -00:05:00 must be 0")]
+    [InlineData("--Agent:Streams:0:Forecast:CoarseHorizon=0", "Agent:Streams:0:Forecast:CoarseHorizon: 0 is outside 1 to 1000.")]
+    public void Load_BadCoarseForecast_ErrorNamesTheKey(string arg, string expected)
+    {
+        var (options, errors) = Load([.. OneStream, arg]);
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_CoarseForecast_BindsAndZeroTurnsItOff()
+    {
+        var (options, errors) = Load([.. OneStream, "--Agent:Streams:0:Forecast:CoarseStep=00:15:00", "--Agent:Streams:0:Forecast:CoarseHorizon=8"]);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMinutes(15), options!.Streams[0].Forecast.CoarseStep);
+        Assert.Equal(8, options.Streams[0].Forecast.CoarseHorizon);
+
+        var (off, none) = Load([.. OneStream, "--Agent:Streams:0:Forecast:CoarseStep=00:00:00"]);
+        Assert.Empty(none);
+        Assert.False(off!.Streams[0].Forecast.CoarseFor(off.Streams[0].EffectiveHop));
+    }
+
     [Fact]
     public void Load_Actuation_BindsEveryKey()
     {

@@ -79,6 +79,51 @@ public sealed class AgentStreamsTests
         Assert.Equal(forecast.Points[0].Value, proto.Forecast.Points[0].Value);
     }
 
+    [Fact]
+    public void CoarseForecast_TravelsWithTheWindowThatClosesABucket()
+    {
+        // 1 s windows in 30 s buckets: bucket b closes with window 30b + 29.
+        var (streams, time) = Start(s =>
+        {
+            s.Forecast.CoarseStep = TimeSpan.FromSeconds(30);
+            s.Forecast.CoarseHorizon = 4;
+        });
+        var carried = new List<int>();
+        WindowProfile? closing = null;
+        for (var w = 0; w < 30 * 14; w++)
+        {
+            var profile = Window(streams, time, 40 + (w % 3), 10).Last();
+            if (profile.CoarseForecast is not null)
+            {
+                carried.Add(w);
+                closing = profile;
+            }
+        }
+
+        // From the twelfth bucket on (the forecaster's minimum history), once per bucket.
+        Assert.Equal([359, 389, 419], carried);
+        var coarse = closing!.CoarseForecast!;
+        Assert.Equal("records", coarse.Series);
+        Assert.Equal(TimeSpan.FromSeconds(30), coarse.Step);
+        Assert.Equal(4, coarse.Points.Count);
+        Assert.All(coarse.Points, p => Assert.InRange(p.Value, 30 * 40, 30 * 42));
+
+        var proto = ProfileMapper.ToProto(closing);
+        Assert.Equal(30_000u, proto.CoarseForecast.StepMs);
+        Assert.Equal(4, proto.CoarseForecast.Points.Count);
+        Assert.Equal(coarse.Points[3].Upper, proto.CoarseForecast.Points[3].Upper);
+    }
+
+    [Fact]
+    public void CoarseForecast_StepNotLongerThanTheWindow_Off()
+    {
+        var (streams, time) = Start(s => s.Forecast.CoarseStep = TimeSpan.FromSeconds(1));
+        for (var w = 0; w < 40; w++)
+        {
+            Assert.Null(Window(streams, time, 10, 10).Last().CoarseForecast);
+        }
+    }
+
     /// <summary>A host probe stream's samples are records of its window like any stream's: counted and summarized per field.</summary>
     [Fact]
     public async Task ProbeStream_HostSamples_SummarizedPerWindow()
