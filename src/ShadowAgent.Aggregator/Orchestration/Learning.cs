@@ -116,18 +116,30 @@ internal static class Learning
         utilizationHigh * (1 - downscaleStep) / (1 + downscaleStep);
 
     /// <summary>
-    /// The capacity model after one window: the records per second one core served, from the workload's rate and the
-    /// probe's cores used (windows with almost no CPU or no records say nothing and are skipped).
+    /// The capacity model after one window: the records per second one core serves, a moving ratio of the workload's
+    /// rate to the probe's cores used in which each window weighs by its cores — the ratio of two moving sums, Σ rate /
+    /// Σ cores, not a moving mean of per-window ratios. A quiet window's few hundredths of a core are mostly noise
+    /// and its ratio swings (and averaging ratios overstates their centre); the busy windows are also the ones whose
+    /// cost per record a scale-up will meet. <paramref name="sampledCores"/> is the moving mean of the cores of the
+    /// windows taken so far (0 before the first; the caller keeps it). Windows with almost no CPU or no records say
+    /// nothing and are skipped, and so is a starved window (throttled, under CPU pressure or saturated): its use is
+    /// capped by the limit while a workload stream that taps arrivals keeps counting the whole demand, so there rate /
+    /// cores overstates what a core serves — and an overstated capacity undersizes the scale-ups that follow a ramp.
     /// </summary>
-    public static LearnedParameters ObserveCapacity(LearnedParameters learned, double workloadRate, double coresUsed)
+    public static LearnedParameters ObserveCapacity(LearnedParameters learned, double workloadRate, double coresUsed, ref double sampledCores, bool starved = false)
     {
-        if (!(coresUsed >= 0.01) || !(workloadRate > 0) || !double.IsFinite(workloadRate / coresUsed))
+        if (starved || !(coresUsed >= 0.01) || !(workloadRate > 0) || !double.IsFinite(workloadRate / coresUsed))
         {
             return learned;
         }
 
-        var sample = workloadRate / coresUsed;
-        return learned with { RecordsPerCoreSecond = learned.RecordsPerCoreSecond + (CapacityAlpha * (sample - learned.RecordsPerCoreSecond)) };
+        // R' = ((1 − α) B R + α rate) / ((1 − α) B + α cores), B' = (1 − α) B + α cores: the ratio of the moving sums of
+        // rate (B R) and cores (B). The first window starts B at its own cores, so it weighs as a full window.
+        var prior = sampledCores > 0 ? sampledCores : coresUsed;
+        var cores = ((1 - CapacityAlpha) * prior) + (CapacityAlpha * coresUsed);
+        var rate = ((1 - CapacityAlpha) * prior * learned.RecordsPerCoreSecond) + (CapacityAlpha * workloadRate);
+        sampledCores = cores;
+        return learned with { RecordsPerCoreSecond = rate / cores };
     }
 
     private static double Toward(double value, double configured, double step) =>

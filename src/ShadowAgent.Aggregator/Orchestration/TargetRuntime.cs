@@ -89,6 +89,9 @@ internal sealed class TargetRuntime
     /// <summary>What each recent window's demand called for (<see cref="Decision.NeededCpuCores"/>), for the scale-down stabilization.</summary>
     private readonly List<(long Ms, double Cores)> _needs = [];
 
+    /// <summary>The moving mean of the cores used in the windows the capacity model learned from (its weight).</summary>
+    private double _capacityCores;
+
     public long? LastUpMs => Last(ScaleAction.Up);
 
     public long? LastDownMs => Last(ScaleAction.Down);
@@ -145,7 +148,9 @@ internal sealed class TargetRuntime
 
         if (CoresUsed is { } used && WorkloadRate() is { } rate)
         {
-            Learned = Learning.ObserveCapacity(Learned, rate, used);
+            var starved = ThrottledRatio >= Options.ThrottlingThreshold || CpuPressure >= Options.PressureThreshold
+                || CpuUtilization >= Learning.SaturatedUtilization;
+            Learned = Learning.ObserveCapacity(Learned, rate, used, ref _capacityCores, starved);
         }
 
         foreach (var pending in Pending)

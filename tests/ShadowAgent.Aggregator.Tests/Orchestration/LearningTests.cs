@@ -140,13 +140,46 @@ public sealed class LearningTests
     public void ObserveCapacity_ServedRate_MovesTowardRecordsPerCore()
     {
         var learned = Start; // 1000 records/s per core configured
+        var cores = 0.0;
         for (var i = 0; i < 200; i++)
         {
-            learned = Learning.ObserveCapacity(learned, workloadRate: 3000, coresUsed: 1.5);
+            learned = Learning.ObserveCapacity(learned, workloadRate: 3000, coresUsed: 1.5, ref cores);
         }
 
         Assert.Equal(2000, learned.RecordsPerCoreSecond, 0);
-        Assert.Equal(learned, Learning.ObserveCapacity(learned, 3000, 0)); // an idle probe says nothing
+        Assert.Equal(1.5, cores, 9);
+        Assert.Equal(learned, Learning.ObserveCapacity(learned, 3000, 0, ref cores)); // an idle probe says nothing
+        Assert.Equal(1.5, cores, 9);
+    }
+
+    [Fact]
+    public void ObserveCapacity_WindowsWeighByTheirCores_RatioOfSums()
+    {
+        // Alternating quiet (0.05 core, 40 records/s: 800 per core on paper) and busy windows (1 core, 500/s). The
+        // records per core a scale-up meets is the busy one; a mean of ratios would sit at 650.
+        var learned = Start with { RecordsPerCoreSecond = 500 };
+        var cores = 0.0;
+        for (var i = 0; i < 400; i++)
+        {
+            learned = i % 2 == 0
+                ? Learning.ObserveCapacity(learned, workloadRate: 40, coresUsed: 0.05, ref cores)
+                : Learning.ObserveCapacity(learned, workloadRate: 500, coresUsed: 1, ref cores);
+        }
+
+        // Σ rate / Σ cores = 540 / 1.05 = 514 (up to which of the two came last).
+        Assert.InRange(learned.RecordsPerCoreSecond, 505, 525);
+    }
+
+    [Fact]
+    public void ObserveCapacity_StarvedWindow_IsNotLearnedFrom()
+    {
+        // Arrivals tapped: a throttled target's use stops at its limit (1 core) while the rate counts the whole demand
+        // (3000/s), so the ratio reads 3000 where a core serves 2000. Learning it would undersize the next scale-up.
+        var learned = Start with { RecordsPerCoreSecond = 2000 };
+        var cores = 1.0;
+        Assert.Equal(learned, Learning.ObserveCapacity(learned, workloadRate: 3000, coresUsed: 1, ref cores, starved: true));
+        Assert.Equal(1.0, cores);
+        Assert.True(Learning.ObserveCapacity(learned, workloadRate: 3000, coresUsed: 1, ref cores).RecordsPerCoreSecond > 2000);
     }
 
     [Fact]

@@ -165,6 +165,24 @@ public sealed class OrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_ThrottledWindow_TeachesNoCapacity_ServedWindowDoes()
+    {
+        // Arrivals tapped at 3,000/s while the throttled target burns its whole 2-core limit: 1,500 per core on paper,
+        // but the demand above the limit was not served. Only the served window (1,500/s on 1 core) may teach.
+        await using var aggregator = await TestAggregator.StartAsync(null, null, Config("--Aggregator:Orchestrator:Targets:web:DryRun=true"));
+        await using var agent = await FakeAgent.ConnectAsync(aggregator);
+        await agent.SendAsync(FakeAgent.WorkloadProfile(0, rate: 3000, latencyP99: 10));
+        await agent.SendAsync(FakeAgent.ProbeProfile(0, util: 1.0, coresUsed: 2, limit: 2, throttled: 0.5));
+        await agent.NextCommandAsync(); // the starved window is acted on (dry run) ...
+        Assert.Equal(1000, (await TargetAsync(aggregator)).GetProperty("learned").GetProperty("recordsPerCoreSecond").GetDouble(), 9);
+
+        await agent.SendAsync(FakeAgent.WorkloadProfile(1, rate: 1500, latencyP99: 10));
+        await agent.SendAsync(FakeAgent.ProbeProfile(1, util: 0.5, coresUsed: 1, limit: 2));
+        await Eventually.Until(() => TargetAsync(aggregator).GetAwaiter().GetResult().GetProperty("learned")
+            .GetProperty("recordsPerCoreSecond").GetDouble() is > 1000 and < 1500, "... the served window moves the capacity toward 1,500");
+    }
+
+    [Fact]
     public async Task Orchestrator_LateProbeWindowWithOldLimit_DoesNotRepeatTheSameScaleUp()
     {
         // No up cooldown, so nothing but the believed size stands between a late probe window and a duplicate command.
