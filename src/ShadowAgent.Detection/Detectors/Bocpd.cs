@@ -92,14 +92,16 @@ public sealed class Bocpd : IStreamDetector
             _c[n] = LogGamma(alpha + 0.5) - LogGamma(alpha) - (0.5 * Math.Log(2 * Math.PI)) - (0.5 * Math.Log(k)) + ((alpha + 0.5) * _log2K[n]);
         }
 
-        _mass = new double[_max];
-        _mu = new double[_max];
-        _logBeta = new double[_max];
-        _nextMass = new double[_max];
-        _nextMu = new double[_max];
-        _nextLogBeta = new double[_max];
-        _beta = new double[_max];
-        _nextBeta = new double[_max];
+        // One slot more than hypotheses kept: each run's next state is written straight into the slot it moves to
+        // (i + 1), and the oldest run's lands in slot max, past the truncation, where nothing reads it.
+        _mass = new double[_max + 1];
+        _mu = new double[_max + 1];
+        _logBeta = new double[_max + 1];
+        _nextMass = new double[_max + 1];
+        _nextMu = new double[_max + 1];
+        _nextLogBeta = new double[_max + 1];
+        _beta = new double[_max + 1];
+        _nextBeta = new double[_max + 1];
         _logp = new double[_max];
     }
 
@@ -214,16 +216,8 @@ public sealed class Bocpd : IStreamDetector
         var norm = 1 / keptMass;
         _nextMass[0] = changepoint * norm;
         _nextMu[0] = Mu0 + ((x - Mu0) * _invKappaPlus1[0]);
-        var firstLogBeta = l0 - _log2K[0];
-        for (var i = kept - 1; i >= 0; i--)
-        {
-            _nextMass[i + 1] = _logp[i] * norm;
-            _nextMu[i + 1] = _mu[i] + ((x - _mu[i]) * _invKappaPlus1[i + 1]);
-            _nextLogBeta[i + 1] = _nextLogBeta[i];
-            _nextBeta[i + 1] = _nextBeta[i];
-        }
-
-        _nextLogBeta[0] = firstLogBeta;
+        Grow(x, kept, norm);
+        _nextLogBeta[0] = l0 - _log2K[0];
         _nextBeta[0] = Beta0 + ((d0 * d0) / _twoK[0]);
         _active = kept + 1;
         (_mass, _nextMass) = (_nextMass, _mass);
@@ -236,8 +230,9 @@ public sealed class Bocpd : IStreamDetector
     }
 
     /// <summary>
-    /// Each run's predictive log density of <paramref name="x"/> into <c>_logp</c>, and its next β and ln β; returns
-    /// the largest log density. Slot i holds a run of i + 1 observations, so its constants are those of n = i + 1.
+    /// Each run's predictive log density of <paramref name="x"/> into <c>_logp</c>, and its next β and ln β into the
+    /// slot the run moves to (i + 1); returns the largest log density. Slot i holds a run of i + 1 observations, so
+    /// its constants are those of n = i + 1.
     /// </summary>
     private double LogPredictive(double x, int active)
     {
@@ -259,8 +254,8 @@ public sealed class Bocpd : IStreamDetector
                 var l = Vector256.Log((twoK * beta) + dd);
                 var lp = Vector256.Create<double>(_c.AsSpan(n)) + (a * Vector256.Create<double>(_logBeta.AsSpan(i))) - ((a + half) * l);
                 lp.CopyTo(_logp.AsSpan(i));
-                (l - Vector256.Create<double>(_log2K.AsSpan(n))).CopyTo(_nextLogBeta.AsSpan(i));
-                (beta + (dd / twoK)).CopyTo(_nextBeta.AsSpan(i));
+                (l - Vector256.Create<double>(_log2K.AsSpan(n))).CopyTo(_nextLogBeta.AsSpan(n));
+                (beta + (dd / twoK)).CopyTo(_nextBeta.AsSpan(n));
                 vMax = Vector256.Max(vMax, lp);
             }
 
@@ -277,12 +272,36 @@ public sealed class Bocpd : IStreamDetector
             var l = Math.Log((_twoK[n] * _beta[i]) + (d * d));
             var lp = _c[n] + (_a[n] * _logBeta[i]) - ((_a[n] + 0.5) * l);
             _logp[i] = lp;
-            _nextLogBeta[i] = l - _log2K[n];
-            _nextBeta[i] = _beta[i] + ((d * d) / _twoK[n]);
+            _nextLogBeta[n] = l - _log2K[n];
+            _nextBeta[n] = _beta[i] + ((d * d) / _twoK[n]);
             maxLp = Math.Max(maxLp, lp);
         }
 
         return maxLp;
+    }
+
+    /// <summary>The kept runs grown by <paramref name="x"/>: slot i's normalized mass and updated mean into slot i + 1.</summary>
+    private void Grow(double x, int kept, double norm)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && kept >= Vector256<double>.Count)
+        {
+            var vx = Vector256.Create(x);
+            var vNorm = Vector256.Create(norm);
+            for (; i <= kept - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var n = i + 1;
+                (Vector256.Create<double>(_logp.AsSpan(i)) * vNorm).CopyTo(_nextMass.AsSpan(n));
+                var mu = Vector256.Create<double>(_mu.AsSpan(i));
+                (mu + ((vx - mu) * Vector256.Create<double>(_invKappaPlus1.AsSpan(n)))).CopyTo(_nextMu.AsSpan(n));
+            }
+        }
+
+        for (; i < kept; i++)
+        {
+            _nextMass[i + 1] = _logp[i] * norm;
+            _nextMu[i + 1] = _mu[i] + ((x - _mu[i]) * _invKappaPlus1[i + 1]);
+        }
     }
 
     /// <summary>Each run's growth weight, mass · survival · exp(lp − max), into <c>_logp</c>; returns their sum.</summary>
