@@ -136,6 +136,7 @@ public sealed class InProcessPipelineTests
 
         // Second run: the aggregator is back; the recovered batches go first, then the new records.
         await using var aggregator = await RunningAggregator.StartAsync(dir.Path, grpcPort);
+        options.ShutdownTimeout = TimeSpan.FromSeconds(15); // the aggregator answers now: the stop waits for its ack
         var second = await RunningAgent.StartAsync(options);
         using (var producer = await Producer.ConnectAsync(second.Tap))
         {
@@ -148,8 +149,11 @@ public sealed class InProcessPipelineTests
             await producer.WaitForTapCloseAsync(TimeSpan.FromSeconds(20));
         }
 
-        await second.DisposeAsync();
+        // Wait while the second agent runs: its 1-second windows close and are acknowledged. (Disposing it first left
+        // delivery to the shutdown flush, whose 1-second wait for the ack a loaded CI machine could miss; the batch then
+        // stayed in the spool, as it should, but with no agent left to send it.)
         var stream = await aggregator.WaitForRecordsAsync("spool-host", "orders", 500, TimeSpan.FromSeconds(30));
+        await second.DisposeAsync();
         Assert.Equal(500, stream.Totals.Records);
         Assert.Equal(500, stream.Totals.Parsed);
         Assert.Empty(Directory.GetFiles(options.Spool.Directory, "*.batch"));
